@@ -1,0 +1,65 @@
+/*
+ * core/mt_internal.h - helpers shared by the library's own sources.
+ * Not part of the public API.
+ */
+#ifndef MT_CORE_INTERNAL_H
+#define MT_CORE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "memtracer/error.h"
+#include "mt_config.h"
+
+/*
+ * Ensures *@ptr (an array of @elsize-byte elements with capacity *@cap)
+ * can hold @need elements, growing by doubling. Returns 0 or MT_ENOMEM
+ * (also on size overflow); *@ptr is unchanged on failure.
+ */
+int mt_grow(void *ptr, size_t *cap, size_t need, size_t elsize);
+
+/* The same with uint32_t capacity counters. */
+int mt_grow32(void *ptr, uint32_t *cap, uint64_t need, size_t elsize);
+
+/* count*size with overflow check: 0 on overflow. */
+static inline int mt_mul_ok(size_t a, size_t b, size_t *out)
+{
+	if (b && a > SIZE_MAX / b)
+		return 0;
+	*out = a * b;
+	return 1;
+}
+
+/* Saturating add for value sums. */
+static inline int64_t mt_sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+/*
+ * MT_FAIL_IF(err, cond, code, offset, fmt, ...): when @cond holds, records
+ * the error and returns @code from the enclosing function.
+ */
+#define MT_FAIL_IF(err, cond, code, offset, ...)                        \
+	do {                                                                \
+		if (cond)                                                       \
+			return mt_error_set((err), (code), (offset), __VA_ARGS__); \
+	} while (0)
+
+/* 64-bit FNV-1a, used for deterministic colours and hashing. */
+static inline uint64_t mt_hash64(const void *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+#endif

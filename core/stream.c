@@ -1,0 +1,271 @@
+/*
+ * core/stream.c - chunked input with on-the-fly gunzip, and a line reader.
+ *
+ * Used by readers that must not hold a whole dump in memory. gzip is
+ * recognised by its magic (RFC 1952); multi-member files are inflated
+ * member after member; a stream that ends inside a member is MT_ETRUNC.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "memtracer/io.h"
+#include "mt_internal.h"
+
+#define RAW_CHUNK ((size_t)1 << 20)
+#define PEEK_MAX ((size_t)64 << 10)
+
+struct mt_stream {
+	int fd, owns_fd;
+	int gzip, raw_eof, z_done;
+	z_stream zs;
+	uint8_t *raw;            /* compressed input buffer (gzip) or raw read-ahead */
+	size_t raw_len, raw_pos; /* valid bytes / consumed */
+	uint64_t raw_off;        /* file offset of raw[0] */
+	uint8_t *peek;           /* inflated read-ahead */
+	size_t peek_len, peek_pos;
+	uint64_t off;            /* inflated bytes handed out */
+};
+
+static int fill_raw(mt_stream *s, mt_error *err)
+{
+	if (s->raw_pos < s->raw_len || s->raw_eof)
+		return 0;
+	s->raw_off += s->raw_len;
+	s->raw_len = s->raw_pos = 0;
+	for (;;) {
+		ssize_t n = read(s->fd, s->raw, RAW_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "cannot read: %s", strerror(errno));
+		if (n == 0)
+			s->raw_eof = 1;
+		s->raw_len = (size_t)n;
+		return 0;
+	}
+}
+
+/* inflated (or raw) bytes into buf */
+static int pull(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *err)
+{
+	*got = 0;
+	while (*got == 0) {
+		int rc = fill_raw(s, err);
+		if (rc)
+			return rc;
+		if (!s->gzip) {
+			size_t n = s->raw_len - s->raw_pos;
+			if (n == 0)
+				return 0; /* EOF */
+			if (n > cap)
+				n = cap;
+			memcpy(buf, s->raw + s->raw_pos, n);
+			s->raw_pos += n;
+			*got = n;
+			return 0;
+		}
+		if (s->z_done) {
+			/* between members: skip zero padding, expect another member or EOF */
+			while (s->raw_pos < s->raw_len && s->raw[s->raw_pos] == 0)
+				s->raw_pos++;
+			if (s->raw_pos == s->raw_len) {
+				if (s->raw_eof)
+					return 0;
+				continue;
+			}
+			if (s->raw[s->raw_pos] != 0x1f)
+				return mt_error_set(err, MT_EFORMAT, s->raw_off + s->raw_pos,
+					"expected another gzip member or the end of the file, found byte 0x%02x (compressed offset)",
+					s->raw[s->raw_pos]);
+			inflateReset(&s->zs);
+			s->z_done = 0;
+		}
+		if (s->raw_pos == s->raw_len && s->raw_eof)
+			return mt_error_set(err, MT_ETRUNC, s->raw_off + s->raw_len,
+				"expected more gzip data, found the end of the file (compressed offset; %llu bytes inflated)",
+				(unsigned long long)(s->off + s->peek_len));
+		s->zs.next_in = s->raw + s->raw_pos;
+		s->zs.avail_in = (uInt)(s->raw_len - s->raw_pos);
+		s->zs.next_out = buf;
+		s->zs.avail_out = (uInt)(cap > UINT32_MAX ? UINT32_MAX : cap);
+		int z = inflate(&s->zs, Z_NO_FLUSH);
+		s->raw_pos = s->raw_len - s->zs.avail_in;
+		*got = (size_t)((cap > UINT32_MAX ? UINT32_MAX : cap) - s->zs.avail_out);
+		if (z == Z_STREAM_END)
+			s->z_done = 1;
+		else if (z != Z_OK && !(z == Z_BUF_ERROR && s->zs.avail_in == 0))
+			return mt_error_set(err, z == Z_MEM_ERROR ? MT_ENOMEM : MT_EFORMAT, s->raw_off + s->raw_pos,
+				"expected valid gzip data, found corruption (compressed offset): %s",
+				s->zs.msg ? s->zs.msg : "inflate failed");
+	}
+	return 0;
+}
+
+int mt_stream_open(mt_stream **out, const char *path, mt_error *err)
+{
+	*out = NULL;
+	mt_stream *s = calloc(1, sizeof *s);
+	if (!s)
+		return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
+	s->fd = -1;
+	if (!strcmp(path, "-")) {
+		s->fd = STDIN_FILENO;
+	} else {
+		s->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (s->fd < 0) {
+			int e = errno;
+			free(s);
+			return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "cannot open: %s", strerror(e));
+		}
+		s->owns_fd = 1;
+		struct stat st;
+		if (fstat(s->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			mt_stream_close(s);
+			return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "expected a file, found a directory");
+		}
+	}
+	s->raw = malloc(RAW_CHUNK);
+	s->peek = malloc(PEEK_MAX);
+	if (!s->raw || !s->peek) {
+		mt_stream_close(s);
+		return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
+	}
+	int rc = fill_raw(s, err);
+	if (rc) {
+		mt_stream_close(s);
+		return rc;
+	}
+	if (mt_is_gzip(s->raw, s->raw_len)) {
+		if (inflateInit2(&s->zs, 16 + MAX_WBITS) != Z_OK) {
+			mt_stream_close(s);
+			return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "cannot initialise zlib");
+		}
+		s->gzip = 1;
+	}
+	/* read ahead for peeking */
+	while (s->peek_len < PEEK_MAX) {
+		size_t got;
+		if ((rc = pull(s, s->peek + s->peek_len, PEEK_MAX - s->peek_len, &got, err))) {
+			mt_stream_close(s);
+			return rc;
+		}
+		if (got == 0)
+			break;
+		s->peek_len += got;
+	}
+	*out = s;
+	return 0;
+}
+
+int mt_stream_peek(mt_stream *s, const uint8_t **data, size_t *len, mt_error *err)
+{
+	(void)err;
+	*data = s->peek + s->peek_pos;
+	*len = s->peek_len - s->peek_pos;
+	return 0;
+}
+
+int mt_stream_read(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *err)
+{
+	*got = 0;
+	if (s->peek_pos < s->peek_len) {
+		size_t n = s->peek_len - s->peek_pos;
+		if (n > cap)
+			n = cap;
+		memcpy(buf, s->peek + s->peek_pos, n);
+		s->peek_pos += n;
+		s->off += n;
+		*got = n;
+		return 0;
+	}
+	int rc = pull(s, buf, cap, got, err);
+	s->off += *got;
+	return rc;
+}
+
+uint64_t mt_stream_offset(const mt_stream *s)
+{
+	return s->off;
+}
+
+int mt_stream_is_gzip(const mt_stream *s)
+{
+	return s->gzip;
+}
+
+void mt_stream_close(mt_stream *s)
+{
+	if (!s)
+		return;
+	if (s->gzip)
+		inflateEnd(&s->zs);
+	if (s->owns_fd && s->fd >= 0)
+		close(s->fd);
+	free(s->raw);
+	free(s->peek);
+	free(s);
+}
+
+/* ---- lines ---- */
+
+int mt_lines_init(mt_lines *l, mt_stream *s, size_t max_line)
+{
+	memset(l, 0, sizeof *l);
+	l->s = s;
+	l->max_line = max_line ? max_line : ((size_t)1 << 20);
+	l->cap = (size_t)1 << 20;
+	if (l->cap < l->max_line + 2)
+		l->cap = l->max_line + 2;
+	l->buf = malloc(l->cap);
+	return l->buf ? 0 : MT_ENOMEM;
+}
+
+int mt_lines_next(mt_lines *l, const char **line, size_t *len, uint64_t *off, mt_error *err)
+{
+	for (;;) {
+		uint8_t *nl = l->end > l->start ? memchr(l->buf + l->start, '\n', l->end - l->start) : NULL;
+		if (nl || (l->eof && l->end > l->start)) {
+			size_t n = nl ? (size_t)(nl - (l->buf + l->start)) : l->end - l->start;
+			if (n > l->max_line)
+				return mt_error_set(err, MT_ELIMIT, l->buf_off + l->start,
+					"expected lines of at most %zu bytes, found a longer one", l->max_line);
+			*line = (const char *)l->buf + l->start;
+			*off = l->buf_off + l->start;
+			l->start += n + (nl ? 1 : 0);
+			if (n && (*line)[n - 1] == '\r')
+				n--;
+			*len = n;
+			return 1;
+		}
+		if (l->eof)
+			return 0;
+		if (l->end - l->start > l->max_line)
+			return mt_error_set(err, MT_ELIMIT, l->buf_off + l->start,
+				"expected lines of at most %zu bytes, found a longer one", l->max_line);
+		/* compact and refill */
+		if (l->start) {
+			memmove(l->buf, l->buf + l->start, l->end - l->start);
+			l->buf_off += l->start;
+			l->end -= l->start;
+			l->start = 0;
+		}
+		size_t got;
+		int rc = mt_stream_read(l->s, l->buf + l->end, l->cap - l->end, &got, err);
+		if (rc)
+			return rc;
+		if (got == 0)
+			l->eof = 1;
+		l->end += got;
+	}
+}
+
+void mt_lines_free(mt_lines *l)
+{
+	free(l->buf);
+	l->buf = NULL;
+}

@@ -1,0 +1,16 @@
+/* memtracer/memtracer.h - umbrella header for the memtracer library. */
+#ifndef MEMTRACER_H
+#define MEMTRACER_H
+#include "version.h"
+#include "error.h"
+#include "arena.h"
+#include "strtab.h"
+#include "profile.h"
+#include "io.h"
+#include "json.h"
+#include "parse.h"
+#include "tree.h"
+#include "analysis.h"
+#include "findings.h"
+#include "render.h"
+#endif

@@ -1,0 +1,4 @@
+#ifndef MEMTRACER_VERSION_H
+#define MEMTRACER_VERSION_H
+#define MT_VERSION "0.1.0"
+#endif
