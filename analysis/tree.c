@@ -1,0 +1,322 @@
+/*
+ * analysis/tree.c - call trees (pprof's graph.New, flamegraph.pl's merge).
+ *
+ * Nodes live in one flat array; (parent, name) -> child is a JudyL array
+ * keyed by parent << 32 | name. Nodes are created after their parents, so
+ * totals are summed in one reverse pass, and children are sorted once at
+ * the end by name (byte order) for deterministic output.
+ */
+#include <Judy.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memtracer/analysis.h"
+#include "memtracer/tree.h"
+#include "mt_internal.h"
+
+struct mt_tree_priv {
+	Pvoid_t children;     /* JudyL: parent<<32 | name -> node */
+	uint32_t cap_nodes;
+	int finished;
+};
+
+int mt_tree_new(mt_tree **out, uint32_t ncols, const char *const *types, const char *const *units)
+{
+	*out = NULL;
+	mt_tree *t = calloc(1, sizeof *t);
+	if (!t)
+		return MT_ENOMEM;
+	t->priv = calloc(1, sizeof *t->priv);
+	t->strings = mt_strtab_new();
+	t->ncols = ncols;
+	t->types = calloc(ncols ? ncols : 1, sizeof *t->types);
+	if (!t->priv || !t->strings || !t->types)
+		goto oom;
+	for (uint32_t c = 0; c < ncols; c++) {
+		if (mt_strtab_intern_cstr(t->strings, types[c], &t->types[c].type) ||
+		    mt_strtab_intern_cstr(t->strings, units[c], &t->types[c].unit))
+			goto oom;
+	}
+	if (mt_grow32(&t->nodes, &t->priv->cap_nodes, 1024, sizeof *t->nodes))
+		goto oom;
+	t->self = calloc((size_t)t->priv->cap_nodes * (ncols ? ncols : 1), sizeof(int64_t));
+	if (!t->self)
+		goto oom;
+	memset(&t->nodes[0], 0, sizeof t->nodes[0]);
+	if (mt_strtab_intern_cstr(t->strings, "all", &t->nodes[0].name))
+		goto oom;
+	t->nnodes = 1;
+	*out = t;
+	return 0;
+oom:
+	mt_tree_free(t);
+	return MT_ENOMEM;
+}
+
+void mt_tree_free(mt_tree *t)
+{
+	if (!t)
+		return;
+	if (t->priv) {
+		Word_t bytes;
+		JLFA(bytes, t->priv->children);
+		(void)bytes;
+		free(t->priv);
+	}
+	mt_strtab_free(t->strings);
+	free(t->types);
+	free(t->nodes);
+	free(t->self);
+	free(t->total);
+	free(t);
+}
+
+static int child_by_id(mt_tree *t, uint32_t parent, mt_str_id name, uint8_t lang, uint32_t *out)
+{
+	Word_t key = ((Word_t)parent << 32) | name;
+	PWord_t slot;
+	JLI(slot, t->priv->children, key);
+	if (slot == PJERR)
+		return MT_ENOMEM;
+	if (*slot) {
+		*out = (uint32_t)*slot;
+		return 0;
+	}
+	if (t->nnodes == UINT32_MAX - 1)
+		return MT_ELIMIT;
+	if (t->nnodes == t->priv->cap_nodes) {
+		uint32_t cap = t->priv->cap_nodes;
+		if (mt_grow32(&t->nodes, &cap, (uint64_t)t->nnodes + 1, sizeof *t->nodes))
+			return MT_ENOMEM;
+		size_t cols = t->ncols ? t->ncols : 1;
+		int64_t *ns = realloc(t->self, (size_t)cap * cols * sizeof(int64_t));
+		if (!ns)
+			return MT_ENOMEM;
+		memset(ns + (size_t)t->priv->cap_nodes * cols, 0,
+			(size_t)(cap - t->priv->cap_nodes) * cols * sizeof(int64_t));
+		t->self = ns;
+		t->priv->cap_nodes = cap;
+	}
+	uint32_t n = t->nnodes++;
+	mt_tree_node *nd = &t->nodes[n];
+	nd->name = name;
+	nd->parent = parent;
+	nd->first_child = 0;
+	nd->next_sibling = t->nodes[parent].first_child;
+	t->nodes[parent].first_child = n;
+	nd->depth = t->nodes[parent].depth + 1;
+	nd->lang = lang;
+	if (nd->depth > t->max_depth)
+		t->max_depth = nd->depth;
+	*slot = n;
+	*out = n;
+	return 0;
+}
+
+int mt_tree_child(mt_tree *t, uint32_t parent, const char *name, size_t len, mt_lang lang,
+	uint32_t *out)
+{
+	mt_str_id id;
+	int rc = mt_strtab_intern(t->strings, name, len, &id);
+	if (rc)
+		return rc;
+	return child_by_id(t, parent, id, (uint8_t)lang, out);
+}
+
+void mt_tree_add(mt_tree *t, uint32_t node, uint32_t col, int64_t v)
+{
+	int64_t *s = &t->self[(size_t)node * t->ncols + col];
+	*s = mt_sat_add(*s, v);
+}
+
+static const mt_tree *sort_tree;
+
+static int cmp_children(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	const mt_strtab *st = sort_tree->strings;
+	mt_str_id nx = sort_tree->nodes[x].name, ny = sort_tree->nodes[y].name;
+	if (nx == ny)
+		return (x > y) - (x < y);
+	size_t lx = mt_strtab_len(st, nx), ly = mt_strtab_len(st, ny);
+	int c = memcmp(mt_strtab_get(st, nx), mt_strtab_get(st, ny), lx < ly ? lx : ly);
+	if (c)
+		return c;
+	return (lx > ly) - (lx < ly);
+}
+
+int mt_tree_finish(mt_tree *t)
+{
+	if (t->priv->finished)
+		return 0;
+	size_t cols = t->ncols ? t->ncols : 1;
+	size_t cells;
+	if (!mt_mul_ok(t->nnodes, cols, &cells))
+		return MT_ENOMEM;
+	t->total = malloc(cells * sizeof(int64_t));
+	if (!t->total)
+		return MT_ENOMEM;
+	memcpy(t->total, t->self, cells * sizeof(int64_t));
+	for (uint32_t n = t->nnodes; n-- > 1;) {
+		uint32_t par = t->nodes[n].parent;
+		for (uint32_t c = 0; c < t->ncols; c++)
+			t->total[(size_t)par * t->ncols + c] =
+				mt_sat_add(t->total[(size_t)par * t->ncols + c], t->total[(size_t)n * t->ncols + c]);
+	}
+	/* sort every child list by name */
+	uint32_t *buf = NULL;
+	size_t cap = 0;
+	sort_tree = t;
+	for (uint32_t n = 0; n < t->nnodes; n++) {
+		size_t k = 0;
+		for (uint32_t c = t->nodes[n].first_child; c; c = t->nodes[c].next_sibling) {
+			if (mt_grow(&buf, &cap, k + 1, sizeof *buf)) {
+				free(buf);
+				return MT_ENOMEM;
+			}
+			buf[k++] = c;
+		}
+		if (k < 2)
+			continue;
+		qsort(buf, k, sizeof *buf, cmp_children);
+		t->nodes[n].first_child = buf[0];
+		for (size_t i = 0; i + 1 < k; i++)
+			t->nodes[buf[i]].next_sibling = buf[i + 1];
+		t->nodes[buf[k - 1]].next_sibling = 0;
+	}
+	sort_tree = NULL;
+	free(buf);
+	Word_t bytes;
+	JLFA(bytes, t->priv->children);
+	(void)bytes;
+	t->priv->finished = 1;
+	return 0;
+}
+
+/* ---- from a profile ---- */
+
+typedef struct frame_ref {
+	mt_str_id name;  /* tree-local */
+	uint8_t lang;
+} frame_ref;
+
+int mt_tree_build(mt_tree **out, const mt_profile *p, const mt_tree_opts *opts, mt_error *err)
+{
+	mt_tree_opts defaults = MT_TREE_OPTS_INIT;
+	if (!opts)
+		opts = &defaults;
+	*out = NULL;
+	const char **types = calloc(p->nvalue_types + 1, sizeof *types);
+	const char **units = calloc(p->nvalue_types + 1, sizeof *units);
+	mt_tree *t = NULL;
+	int rc = 0;
+	mt_str_id *line_name = NULL;   /* per line: tree-local name id + 1 */
+	mt_str_id *loc_name = NULL;    /* per address-only location: name id + 1 */
+	frame_ref *stack = NULL;
+	size_t stack_cap = 0;
+	if (!types || !units) {
+		rc = MT_ENOMEM;
+		goto out;
+	}
+	for (uint32_t c = 0; c < p->nvalue_types; c++) {
+		types[c] = mt_profile_str(p, p->value_types[c].type);
+		units[c] = mt_profile_str(p, p->value_types[c].unit);
+	}
+	if ((rc = mt_tree_new(&t, p->nvalue_types, types, units)))
+		goto out;
+	for (uint32_t c = 0; c < p->nvalue_types; c++)
+		t->types[c].decimals = p->value_types[c].decimals;
+	line_name = calloc(p->nlines ? p->nlines : 1, sizeof *line_name);
+	loc_name = calloc(p->nlocations ? p->nlocations : 1, sizeof *loc_name);
+	if (!line_name || !loc_name) {
+		rc = MT_ENOMEM;
+		goto out;
+	}
+	const mt_filter *f = opts->filter;
+	uint32_t nv = p->nvalue_types;
+	char nbuf[512];
+	for (uint32_t s = 0; s < p->nsamples; s++) {
+		const int64_t *vals = p->values + (size_t)s * nv;
+		int nonzero = 0;
+		for (uint32_t c = 0; c < nv; c++)
+			nonzero |= vals[c] != 0;
+		if (!nonzero || (f && !mt_filter_keep_sample(f, s)))
+			continue;
+		size_t depth = 0;
+		for (uint32_t k = p->sample_loc_off[s]; k < p->sample_loc_off[s + 1]; k++) {
+			uint32_t li = p->sample_locs[k];
+			const mt_location *loc = &p->locations[li];
+			uint32_t n = loc->nlines ? loc->nlines : 1;
+			if (mt_grow(&stack, &stack_cap, depth + n, sizeof *stack)) {
+				rc = MT_ENOMEM;
+				goto out;
+			}
+			if (loc->nlines == 0) {
+				if (f && mt_filter_loc_hidden(f, li))
+					continue;
+				if (!loc_name[li]) {
+					size_t nl;
+					const char *nm = mt_frame_name(p, li, 0, nbuf, sizeof nbuf, &nl);
+					mt_str_id id;
+					if ((rc = mt_strtab_intern(t->strings, nm, nl, &id)))
+						goto out;
+					loc_name[li] = id + 1;
+				}
+				stack[depth].name = loc_name[li] - 1;
+				stack[depth].lang = MT_LANG_UNKNOWN;
+				depth++;
+				continue;
+			}
+			for (uint32_t j = 0; j < loc->nlines; j++) {
+				uint32_t line = loc->first_line + j;
+				if (f && mt_filter_line_hidden(f, line))
+					continue;
+				if (!line_name[line]) {
+					mt_str_id id;
+					const mt_line *ln = &p->lines[line];
+					size_t nl;
+					const char *nm = mt_frame_name(p, li, line, nbuf, sizeof nbuf, &nl);
+					if (opts->lines) {
+						char lb[600];
+						int w = snprintf(lb, sizeof lb, "%.*s:%lld", (int)nl, nm, (long long)ln->line);
+						rc = mt_strtab_intern(t->strings, lb,
+							w < 0 ? 0 : ((size_t)w < sizeof lb ? (size_t)w : sizeof lb - 1), &id);
+					} else {
+						rc = mt_strtab_intern(t->strings, nm, nl, &id);
+					}
+					if (rc)
+						goto out;
+					line_name[line] = id + 1;
+				}
+				stack[depth].name = line_name[line] - 1;
+				stack[depth].lang = p->functions[p->lines[line].func].lang;
+				depth++;
+			}
+		}
+		if (depth == 0)
+			continue; /* every frame hidden: pprof drops the sample */
+		uint32_t node = 0;
+		for (size_t i = 0; i < depth; i++) {
+			const frame_ref *fr = opts->reverse ? &stack[i] : &stack[depth - 1 - i];
+			if ((rc = child_by_id(t, node, fr->name, fr->lang, &node)))
+				goto out;
+		}
+		for (uint32_t c = 0; c < nv; c++)
+			mt_tree_add(t, node, c, vals[c]);
+	}
+	rc = mt_tree_finish(t);
+out:
+	free(types);
+	free(units);
+	free(line_name);
+	free(loc_name);
+	free(stack);
+	if (rc) {
+		mt_tree_free(t);
+		return mt_error_set(err, rc, MT_NO_OFFSET, "building the call tree failed: %s",
+			mt_code_name(rc));
+	}
+	*out = t;
+	return 0;
+}
