@@ -1,0 +1,428 @@
+/*
+ * cli/commands.c - info, top, flame and convert. Each command parses its
+ * options, loads its inputs and calls the library; no analysis here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+/* options shared by every command that selects and filters samples */
+typedef struct sel_opts {
+	const char *sample_index;
+	mt_filter_opts filter;
+	int strict;
+} sel_opts;
+
+#define SEL_OPTIONS(s)                                                                                     \
+	{ "sample-index", 0, OPT_STR, &(s).sample_index, "NAME", "sample type to use (name or 0-based index)", \
+	  "the profile's default" },                                                                      \
+	{ "focus", 0, OPT_STR, &(s).filter.focus, "RE", "keep samples with a frame matching RE", NULL },       \
+	{ "ignore", 0, OPT_STR, &(s).filter.ignore, "RE", "drop samples with a frame matching RE", NULL },     \
+	{ "hide", 0, OPT_STR, &(s).filter.hide, "RE", "remove frames matching RE from stacks", NULL },         \
+	{ "show", 0, OPT_STR, &(s).filter.show, "RE", "keep only frames matching RE in stacks", NULL },        \
+	{ "tag-focus", 0, OPT_STR, &(s).filter.tag_focus, "[KEY=]RE",                                          \
+	  "keep samples with a label value matching RE", NULL },                                           \
+	{ "tag-ignore", 0, OPT_STR, &(s).filter.tag_ignore, "[KEY=]RE",                                        \
+	  "drop samples with a label value matching RE", NULL },                                           \
+	{ "strict", 0, OPT_FLAG, &(s).strict, NULL, "treat reader warnings as errors", NULL }
+
+static void sel_init(sel_opts *s)
+{
+	memset(s, 0, sizeof *s);
+	mt_filter_opts f = MT_FILTER_OPTS_INIT;
+	s->filter = f;
+}
+
+/* column + filter for a loaded profile; returns an exit code */
+static int select_samples(const char *path, const mt_profile *p, const sel_opts *s, uint32_t *col,
+	mt_filter **filter)
+{
+	mt_error err = MT_ERROR_INIT;
+	err.path = path;
+	if (mt_profile_find_column(p, s->sample_index, col, &err))
+		return cli_fail(&err);
+	if (mt_filter_new(filter, p, &s->filter, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- info */
+
+int cmd_info(int argc, char **argv)
+{
+	int json = 0, strict = 0;
+	const cli_opt opts[] = {
+		{ "json", 0, OPT_FLAG, &json, NULL, "print JSON (one object per input, one per line)", NULL },
+		{ "strict", 0, OPT_FLAG, &strict, NULL, "treat reader warnings as errors", NULL },
+		{ 0 },
+	};
+	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	int npos, rc = cli_parse("info", "[options] FILE...",
+		"Summarise profiles: format, sample types and totals, counts, metadata.\n"
+		"FILE may be '-' for standard input; gzip is detected by content.",
+		opts, argc, argv, pos, &npos);
+	if (rc) {
+		free(pos);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	if (npos == 0) {
+		free(pos);
+		return cli_usage_error("info", "expected at least one input FILE");
+	}
+	int status = EXIT_OK;
+	mt_sink out = mt_sink_stdio(stdout);
+	for (int i = 0; i < npos; i++) {
+		mt_profile *p;
+		int r = cli_load(pos[i], &p, strict);
+		if (r) {
+			status = r;
+			continue;
+		}
+		mt_error err = MT_ERROR_INIT;
+		err.path = pos[i];
+		if (json)
+			r = mt_render_info_json(p, pos[i], &out, &err);
+		else {
+			if (i)
+				mt_sink_puts(&out, "\n");
+			r = mt_render_info_text(p, pos[i], &out, &err);
+		}
+		if (r)
+			status = cli_fail(&err);
+		mt_profile_free(p);
+	}
+	free(pos);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "memtracer info: cannot write to standard output\n");
+		return EXIT_INPUT;
+	}
+	return status;
+}
+
+/* ----------------------------------------------------------------- top */
+
+int cmd_top(int argc, char **argv)
+{
+	sel_opts s;
+	sel_init(&s);
+	int json = 0;
+	uint32_t nrows = MT_DEFAULT_TOP_ROWS;
+	const char *gran = "functions", *outp = "-";
+	const cli_opt opts[] = {
+		{ "json", 0, OPT_FLAG, &json, NULL,
+		  "print {\"sample_type\",\"unit\",\"total\",\"rows\":[{\"name\",\"flat\",\"cum\"}]} with exact values",
+		  NULL },
+		{ "nodecount", 'n', OPT_U32, &nrows, "N", "show only the first N rows (0 = all)", XSTR(MT_DEFAULT_TOP_ROWS) },
+		{ "granularity", 0, OPT_STR, &gran, "G", "functions, files or lines", "functions" },
+		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
+		SEL_OPTIONS(s),
+		{ 0 },
+	};
+	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	int npos, rc = cli_parse("top", "[options] FILE...",
+		"The flat/cum table of `go tool pprof -top`: flat = value of samples whose leaf is the\n"
+		"function, cum = of samples with it anywhere on the stack. Rows are ordered by flat, then\n"
+		"name. Several FILEs with the same sample types are merged.",
+		opts, argc, argv, pos, &npos);
+	if (rc) {
+		free(pos);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	mt_top_opts to = MT_TOP_OPTS_INIT;
+	if (!strcmp(gran, "functions"))
+		to.granularity = MT_GRAN_FUNCTIONS;
+	else if (!strcmp(gran, "files"))
+		to.granularity = MT_GRAN_FILES;
+	else if (!strcmp(gran, "lines"))
+		to.granularity = MT_GRAN_LINES;
+	else {
+		free(pos);
+		return cli_usage_error("top", "--granularity expects functions, files or lines, found \"%s\"", gran);
+	}
+	if (npos == 0) {
+		free(pos);
+		return cli_usage_error("top", "expected at least one input FILE");
+	}
+	mt_profile *p = NULL;
+	mt_filter *f = NULL;
+	mt_top *top = NULL;
+	rc = cli_load_all(pos, npos, &p, s.strict);
+	if (!rc)
+		rc = select_samples(pos[0], p, &s, &to.col, &f);
+	if (!rc) {
+		mt_error err = MT_ERROR_INIT;
+		err.path = pos[0];
+		to.filter = f;
+		mt_outfile of;
+		if (mt_top_build(&top, p, &to, &err) || mt_outfile_open(&of, outp, &err)) {
+			rc = cli_fail(&err);
+		} else {
+			err.path = outp;
+			int r = json ? mt_render_top_json(top, nrows, &of.sink, &err)
+				     : mt_render_top_text(top, nrows, &of.sink, &err);
+			if (r) {
+				mt_outfile_abort(&of);
+				rc = cli_fail(&err);
+			} else if (mt_outfile_commit(&of, &err)) {
+				rc = cli_fail(&err);
+			}
+		}
+	}
+	mt_top_free(top);
+	mt_filter_free(f);
+	mt_profile_free(p);
+	free(pos);
+	return rc;
+}
+
+/* --------------------------------------------------------------- flame */
+
+enum out_fmt { FMT_NONE, FMT_SVG, FMT_PNG, FMT_FOLDED, FMT_PPROF, FMT_JSON };
+
+static enum out_fmt fmt_from_name(const char *s)
+{
+	if (!strcasecmp(s, "svg"))
+		return FMT_SVG;
+	if (!strcasecmp(s, "png"))
+		return FMT_PNG;
+	if (!strcasecmp(s, "folded") || !strcasecmp(s, "collapsed"))
+		return FMT_FOLDED;
+	if (!strcasecmp(s, "pprof") || !strcasecmp(s, "proto"))
+		return FMT_PPROF;
+	if (!strcasecmp(s, "json"))
+		return FMT_JSON;
+	return FMT_NONE;
+}
+
+static enum out_fmt fmt_from_path(const char *path)
+{
+	if (cli_ends_with(path, ".svg"))
+		return FMT_SVG;
+	if (cli_ends_with(path, ".png"))
+		return FMT_PNG;
+	if (cli_ends_with(path, ".folded") || cli_ends_with(path, ".collapsed") || cli_ends_with(path, ".txt"))
+		return FMT_FOLDED;
+	if (cli_ends_with(path, ".pb.gz") || cli_ends_with(path, ".pprof") || cli_ends_with(path, ".pb"))
+		return FMT_PPROF;
+	if (cli_ends_with(path, ".json"))
+		return FMT_JSON;
+	return FMT_NONE;
+}
+
+/* Writes with @fn into @outp atomically; returns an exit code. */
+typedef int (*emit_fn)(void *ctx, mt_sink *out, mt_error *err);
+
+static int emit(const char *outp, emit_fn fn, void *ctx)
+{
+	mt_error err = MT_ERROR_INIT;
+	err.path = outp;
+	mt_outfile of;
+	if (mt_outfile_open(&of, outp, &err))
+		return cli_fail(&err);
+	if (fn(ctx, &of.sink, &err)) {
+		mt_outfile_abort(&of);
+		return cli_fail(&err);
+	}
+	if (mt_outfile_commit(&of, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+typedef struct flame_ctx {
+	const mt_tree *tree;
+	const mt_profile *profile;
+	mt_flame_opts fo;
+	enum out_fmt fmt;
+	int gzip;
+} flame_ctx;
+
+static int emit_flame(void *c, mt_sink *out, mt_error *err)
+{
+	flame_ctx *x = c;
+	switch (x->fmt) {
+	case FMT_PNG:
+		return mt_render_png(x->tree, &x->fo, out, err);
+	case FMT_FOLDED:
+		return mt_write_folded(x->tree, x->fo.col, out, err);
+	case FMT_PPROF:
+		return mt_write_pprof(x->profile, x->gzip, out, err);
+	case FMT_JSON:
+		return mt_write_profile_json(x->profile, out, err);
+	default:
+		return mt_render_svg(x->tree, &x->fo, out, err);
+	}
+}
+
+int cmd_flame(int argc, char **argv)
+{
+	sel_opts s;
+	sel_init(&s);
+	mt_flame_opts fo = MT_FLAME_OPTS_INIT;
+	const char *outp = "-", *format = NULL, *palette = "hot";
+	int reverse = 0, lines = 0;
+	const cli_opt opts[] = {
+		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE; format from its extension (.svg, .png)", "-" },
+		{ "format", 0, OPT_STR, &format, "FMT", "svg, png or folded (overrides the extension)", "svg" },
+		{ "title", 0, OPT_STR, &fo.title, "TEXT", "title", "\"" MT_DEFAULT_TITLE "\"" },
+		{ "subtitle", 0, OPT_STR, &fo.subtitle, "TEXT", "second line under the title", NULL },
+		{ "width", 0, OPT_U32, &fo.width, "PX", "image width", XSTR(MT_DEFAULT_WIDTH) },
+		{ "frame-height", 0, OPT_U32, &fo.frame_height, "PX", "height of one frame", XSTR(MT_DEFAULT_FRAME_HEIGHT) },
+		{ "font-size", 0, OPT_DOUBLE, &fo.font_size, "PT", "font size", XSTR(MT_DEFAULT_FONT_SIZE) },
+		{ "min-width", 0, OPT_DOUBLE, &fo.min_width, "PX", "omit frames narrower than this", XSTR(MT_DEFAULT_MIN_WIDTH) },
+		{ "icicle", 0, OPT_FLAG, &fo.icicle, NULL, "root at the top (icicle graph)", NULL },
+		{ "reverse", 0, OPT_FLAG, &reverse, NULL, "merge stacks from the leaf (callers above callees)", NULL },
+		{ "palette", 0, OPT_STR, &palette, "NAME", "hot, mem, io, origin, go, java, js or native", "hot" },
+		{ "count-name", 0, OPT_STR, &fo.count_name, "NAME", "unit word in tooltips", "from the sample type" },
+		{ "lines", 0, OPT_FLAG, &lines, NULL, "one frame per function:line", NULL },
+		{ "no-js", 0, OPT_FLAG, &fo.no_js, NULL, "static SVG without script (for places that strip it)", NULL },
+		{ "pretty", 0, OPT_FLAG, &fo.pretty, NULL, "indent the SVG", NULL },
+		SEL_OPTIONS(s),
+		{ 0 },
+	};
+	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	int npos, rc = cli_parse("flame", "[options] FILE...",
+		"Draw a flame graph: interactive SVG (click to zoom, Ctrl-F to search) or PNG.\n"
+		"Several FILEs with the same sample types are merged.",
+		opts, argc, argv, pos, &npos);
+	if (rc) {
+		free(pos);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	if (npos == 0) {
+		free(pos);
+		return cli_usage_error("flame", "expected at least one input FILE");
+	}
+	flame_ctx x = { 0 };
+	x.fmt = format ? fmt_from_name(format) : fmt_from_path(outp);
+	if (format && (x.fmt == FMT_NONE || x.fmt == FMT_PPROF || x.fmt == FMT_JSON)) {
+		free(pos);
+		return cli_usage_error("flame", "--format expects svg, png or folded, found \"%s\"", format);
+	}
+	if (x.fmt == FMT_NONE || x.fmt == FMT_PPROF || x.fmt == FMT_JSON)
+		x.fmt = FMT_SVG;
+	int pal = mt_palette_from_name(palette);
+	if (pal < 0) {
+		free(pos);
+		return cli_usage_error("flame", "--palette expects hot, mem, io, origin, go, java, js or native, found \"%s\"",
+			palette);
+	}
+	fo.palette = (mt_palette)pal;
+	if (fo.width < 100 || fo.width > 100000 || fo.frame_height < 4 || fo.frame_height > 200 ||
+	    fo.font_size < 4 || fo.font_size > 100) {
+		free(pos);
+		return cli_usage_error("flame", "--width must be 100..100000, --frame-height 4..200, --font-size 4..100");
+	}
+	if (x.fmt == FMT_PNG && !strcmp(outp, "-") && isatty(STDOUT_FILENO)) {
+		free(pos);
+		return cli_usage_error("flame", "refusing to write PNG to a terminal; use -o FILE.png");
+	}
+	mt_profile *p = NULL;
+	mt_filter *f = NULL;
+	mt_tree *t = NULL;
+	rc = cli_load_all(pos, npos, &p, s.strict);
+	if (!rc)
+		rc = select_samples(pos[0], p, &s, &fo.col, &f);
+	if (!rc) {
+		mt_error err = MT_ERROR_INIT;
+		err.path = pos[0];
+		mt_tree_opts tro = MT_TREE_OPTS_INIT;
+		tro.reverse = reverse;
+		tro.lines = lines;
+		tro.filter = f;
+		if (mt_tree_build(&t, p, &tro, &err)) {
+			rc = cli_fail(&err);
+		} else {
+			x.tree = t;
+			x.profile = p;
+			x.fo = fo;
+			rc = emit(outp, emit_flame, &x);
+		}
+	}
+	mt_tree_free(t);
+	mt_filter_free(f);
+	mt_profile_free(p);
+	free(pos);
+	return rc;
+}
+
+/* ------------------------------------------------------------- convert */
+
+int cmd_convert(int argc, char **argv)
+{
+	sel_opts s;
+	sel_init(&s);
+	const char *outp = "-", *to = NULL, *format = NULL;
+	int no_gzip = 0;
+	const cli_opt opts[] = {
+		{ "to", 0, OPT_STR, &to, "FMT", "folded, pprof or json", "from -o's extension, else folded" },
+		{ "format", 0, OPT_STR, &format, "FMT", "same as --to", NULL },
+		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
+		{ "no-gzip", 0, OPT_FLAG, &no_gzip, NULL, "write pprof uncompressed", NULL },
+		SEL_OPTIONS(s),
+		{ 0 },
+	};
+	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	int npos, rc = cli_parse("convert", "[options] FILE...",
+		"Convert a profile: folded stacks (one line per distinct stack, root first, frames joined\n"
+		"by ';', a space, the value of the chosen sample type), pprof (profile.proto, gzip),\n"
+		"or the whole IR as JSON. Several FILEs with the same sample types are merged.",
+		opts, argc, argv, pos, &npos);
+	if (rc) {
+		free(pos);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	if (npos == 0) {
+		free(pos);
+		return cli_usage_error("convert", "expected at least one input FILE");
+	}
+	if (!to)
+		to = format;
+	flame_ctx x = { 0 };
+	x.fmt = to ? fmt_from_name(to) : fmt_from_path(outp);
+	if (to && (x.fmt == FMT_NONE || x.fmt == FMT_SVG || x.fmt == FMT_PNG)) {
+		free(pos);
+		return cli_usage_error("convert", "--to expects folded, pprof or json, found \"%s\"", to);
+	}
+	if (x.fmt == FMT_NONE || x.fmt == FMT_SVG || x.fmt == FMT_PNG)
+		x.fmt = FMT_FOLDED;
+	x.gzip = !no_gzip;
+	if (x.fmt == FMT_PPROF && !strcmp(outp, "-") && isatty(STDOUT_FILENO)) {
+		free(pos);
+		return cli_usage_error("convert", "refusing to write binary pprof to a terminal; use -o FILE");
+	}
+	mt_profile *p = NULL;
+	mt_filter *f = NULL;
+	mt_tree *t = NULL;
+	rc = cli_load_all(pos, npos, &p, s.strict);
+	if (!rc)
+		rc = select_samples(pos[0], p, &s, &x.fo.col, &f);
+	if (!rc) {
+		mt_error err = MT_ERROR_INIT;
+		err.path = pos[0];
+		if (x.fmt == FMT_FOLDED) {
+			mt_tree_opts tro = MT_TREE_OPTS_INIT;
+			tro.filter = f;
+			if (mt_tree_build(&t, p, &tro, &err))
+				rc = cli_fail(&err);
+		} else if (f) {
+			rc = cli_usage_error("convert", "filters apply to --to folded only");
+		}
+		if (!rc) {
+			x.tree = t;
+			x.profile = p;
+			rc = emit(outp, emit_flame, &x);
+		}
+	}
+	mt_tree_free(t);
+	mt_filter_free(f);
+	mt_profile_free(p);
+	free(pos);
+	return rc;
+}
