@@ -1,0 +1,3 @@
+module memtracer-samples
+
+go 1.19
