@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# CLI tests: exit codes, stdout/stderr, stdin, atomic output, help.
+set -u
+cd "${MT_SRC:?}" || exit 1
+BIN=${MT_BIN:?}
+n=0 fail=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+CPU=samples/go/cpu.pb.gz
+HEAP=samples/go/heap.pb.gz
+
+# expect NAME EXIT_CODE -- command...   (stdout -> $work/out, stderr -> $work/err)
+expect() {
+  local name=$1 want=$2
+  shift 3
+  n=$((n + 1))
+  "$@" >"$work/out" 2>"$work/err"
+  local rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "not ok $n - $name: exit $rc, expected $want"
+    head -3 "$work/err" | sed 's/^/#   /'
+    fail=$((fail + 1))
+    return 1
+  fi
+  echo "ok $n - $name"
+}
+# check NAME CONDITION...
+check() {
+  local name=$1
+  shift
+  n=$((n + 1))
+  if "$@"; then echo "ok $n - $name"; else echo "not ok $n - $name"; fail=$((fail + 1)); fi
+}
+
+expect "no arguments is a usage error" 2 -- "$BIN"
+expect "unknown command" 2 -- "$BIN" frobnicate
+check "unknown command lists commands" grep -q "flame" "$work/err"
+expect "--help" 0 -- "$BIN" --help
+for c in info top flame convert; do
+  expect "$c --help" 0 -- "$BIN" $c --help
+  check "$c --help shows usage" grep -q "Usage: memtracer $c" "$work/out"
+  expect "help $c" 0 -- "$BIN" help $c
+  expect "$c unknown option" 2 -- "$BIN" $c --bogus "$CPU"
+  expect "$c without input" 2 -- "$BIN" $c
+done
+expect "version" 0 -- "$BIN" version
+check "version prints a number" grep -q '^memtracer [0-9]' "$work/out"
+
+expect "missing file" 1 -- "$BIN" info does-not-exist.pb.gz
+check "missing file: one line naming the file" test "$(wc -l <"$work/err")" -eq 1 -a -n "$(grep '^does-not-exist.pb.gz: ' "$work/err")"
+expect "directory as input" 1 -- "$BIN" info samples
+expect "bad sample index" 2 -- "$BIN" top "$CPU" --sample-index nope
+check "bad sample index lists the types" grep -q 'cpu' "$work/err"
+expect "bad regex" 2 -- "$BIN" top "$CPU" --focus '('
+expect "bad palette" 2 -- "$BIN" flame "$CPU" --palette nope
+expect "bad width" 2 -- "$BIN" flame "$CPU" --width abc
+
+expect "info" 0 -- "$BIN" info "$CPU"
+check "info names the format" grep -q '^Format: *pprof' "$work/out"
+expect "info --json" 0 -- "$BIN" info --json "$HEAP"
+check "info --json has sample types" grep -q '"sample_types":\[{"type":"alloc_objects"' "$work/out"
+expect "info from stdin" 0 -- bash -c "\"$BIN\" info --json - < $HEAP"
+check "stdin is named -" grep -q '"file":"-"' "$work/out"
+
+expect "top" 0 -- "$BIN" top "$CPU" -n 5
+check "top has the header" grep -q 'flat  flat%' "$work/out"
+expect "top --json" 0 -- "$BIN" top "$CPU" --json
+check "top --json shape" grep -Eq '^\{"sample_type":"cpu","unit":"nanoseconds","total":[0-9]+,"rows":\[\{"name":"' "$work/out"
+expect "top --json --sample-index" 0 -- "$BIN" top "$HEAP" --json --sample-index inuse_space
+check "sample index selects the column" grep -q '"sample_type":"inuse_space","unit":"bytes"' "$work/out"
+expect "top of two merged profiles" 0 -- "$BIN" top --json "$CPU" "$CPU"
+expect "merge of incompatible profiles fails" 1 -- "$BIN" top "$CPU" "$HEAP"
+
+expect "convert --to folded" 0 -- "$BIN" convert "$CPU" --to folded
+check "folded lines are 'stack value'" bash -c "grep -Evq '^[^ ].* [0-9]+$' '$work/out' && false || true"
+cp "$work/out" "$work/a.folded"
+expect "folded reads back" 0 -- "$BIN" convert "$work/a.folded" --to folded
+check "folded round trip is stable" cmp -s "$work/out" "$work/a.folded"
+expect "convert --to pprof -o" 0 -- "$BIN" convert "$CPU" --to pprof -o "$work/re.pb.gz"
+expect "re-encoded pprof reads back" 0 -- "$BIN" top --json "$work/re.pb.gz"
+cp "$work/out" "$work/re.json"
+"$BIN" top --json "$CPU" >"$work/orig.json" 2>/dev/null
+check "pprof round trip keeps the top table" cmp -s "$work/re.json" "$work/orig.json"
+expect "convert --to json" 0 -- "$BIN" convert "$HEAP" --to json
+check "json has samples" grep -q '"samples":\[' "$work/out"
+expect "convert format from extension" 0 -- "$BIN" convert "$CPU" -o "$work/x.folded"
+check "extension picked folded" grep -q ' [0-9]*$' "$work/x.folded"
+
+expect "flame svg to stdout" 0 -- "$BIN" flame "$CPU"
+check "svg root element" grep -q '<svg' "$work/out"
+expect "flame -o png" 0 -- "$BIN" flame "$CPU" -o "$work/f.png"
+check "png magic" bash -c "head -c 8 '$work/f.png' | od -An -tx1 | grep -q '89 50 4e 47'"
+expect "flame --no-js" 0 -- "$BIN" flame "$CPU" --no-js -o "$work/f.svg"
+check "no-js has no script" bash -c "! grep -q '<script' '$work/f.svg'"
+
+# outputs are atomic: a failed run leaves the old file untouched and no temp files
+echo "previous" >"$work/keep.svg"
+expect "failed run keeps the old output" 1 -- "$BIN" flame does-not-exist -o "$work/keep.svg"
+check "old output intact" grep -q previous "$work/keep.svg"
+check "no temp files left" test -z "$(ls -A "$work" | grep tmp)"
+# inputs are never modified
+sum1=$(sha256sum "$CPU")
+"$BIN" convert "$CPU" --to folded >/dev/null 2>&1
+check "input unchanged" test "$(sha256sum "$CPU")" = "$sum1"
+
+# a truncated input is a one-line error naming the file and offset, exit 1
+head -c 2000 "$CPU" >"$work/trunc.pb.gz"
+expect "truncated gzip" 1 -- "$BIN" top "$work/trunc.pb.gz"
+check "truncated: one line with a byte offset" bash -c "test \$(wc -l <'$work/err') -eq 1 && grep -q 'trunc.pb.gz: byte [0-9]*: ' '$work/err'"
+printf 'not a profile at all\x00\x01' >"$work/junk"
+expect "junk input" 1 -- "$BIN" info "$work/junk"
+: >"$work/empty"
+expect "empty input" 1 -- "$BIN" info "$work/empty"
+
+echo "1..$n"
+echo "$((n - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]
