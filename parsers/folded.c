@@ -450,7 +450,7 @@ static void format_total(i128 sum, char *buf, size_t cap)
 		char frac[16];
 		snprintf(frac, sizeof frac, ".%09lld", (long long)fp);
 		size_t fl = strlen(frac);
-		while (frac[fl - 1] == '0')
+		while (fl > 1 && frac[fl - 1] == '0')
 			frac[--fl] = 0;
 		snprintf(buf + k, cap - k, "%s", frac);
 	}

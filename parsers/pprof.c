@@ -975,7 +975,7 @@ static int build(dec *d, mt_profile *p)
 		goto nomem;
 
 	for (size_t i = 0; i < d->sample_types.n; i++) {
-		mt_str_id t, u;
+		mt_str_id t = 0, u = 0;
 		if ((rc = str_of(&b, d->sample_types.a[i].type, &t)) ||
 		    (rc = str_of(&b, d->sample_types.a[i].unit, &u)))
 			goto out;
