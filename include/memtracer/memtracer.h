@@ -12,5 +12,6 @@
 #include "tree.h"
 #include "analysis.h"
 #include "findings.h"
+#include "goroutine.h"
 #include "render.h"
 #endif
