@@ -13,5 +13,6 @@
 #include "analysis.h"
 #include "findings.h"
 #include "goroutine.h"
+#include "heap.h"
 #include "render.h"
 #endif
