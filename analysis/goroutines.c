@@ -244,7 +244,8 @@ int mt_gr_builder_finish(mt_gr_builder *b, mt_goroutines **out)
 	for (uint32_t i = 0; i < n; i++)
 		order[i] = i;
 	sort_g = g;
-	qsort(order, n, sizeof *order, cmp_bucket);
+	if (n > 1)
+		qsort(order, n, sizeof *order, cmp_bucket);
 	sort_g = NULL;
 	uint32_t fo = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -258,7 +259,8 @@ int mt_gr_builder_finish(mt_gr_builder *b, mt_goroutines **out)
 	for (size_t i = 0; i < b->nlabs; i++)
 		b->labs[i].bucket = rank[b->labs[i].bucket];
 	sort_t = g->strings;
-	qsort(b->labs, b->nlabs, sizeof *b->labs, cmp_lab);
+	if (b->nlabs > 1)
+		qsort(b->labs, b->nlabs, sizeof *b->labs, cmp_lab);
 	sort_t = NULL;
 	for (size_t i = 0; i < b->nlabs; i++) {
 		mt_gr_bucket *bk = &nb[b->labs[i].bucket];
@@ -313,6 +315,12 @@ static const state_rule rules[] = {
 	{ "sync.runtime_SemacquireRWMutex", "sync.RWMutex.Lock" },
 	{ "sync.runtime_SemacquireWaitGroup", "sync.WaitGroup.Wait" },
 	{ "sync.runtime_Semacquire", "semacquire" },
+	/* Go 1.24+ moved sync.Mutex into internal/sync */
+	{ "internal/sync.runtime_SemacquireMutex", "sync.Mutex.Lock" },
+	/* reflect.Select/Recv/Send park in the runtime under these (visible in debug=1) */
+	{ "reflect.chanrecv", "chan receive" },
+	{ "reflect.chansend", "chan send" },
+	{ "reflect.rselect", "select" },
 	{ "runtime.gcBgMarkWorker", "GC worker (idle)" },
 	{ "runtime.bgsweep", "GC sweep wait" },
 	{ "runtime.bgscavenge", "GC scavenge wait" },
