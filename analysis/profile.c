@@ -364,3 +364,43 @@ int64_t mt_profile_total(const mt_profile *p, uint32_t col)
 		t = mt_sat_add(t, p->values[(size_t)s * p->nvalue_types + col]);
 	return t;
 }
+
+int mt_profile_label_samples(mt_profile *p, uint32_t from, uint32_t to, const mt_label *lab)
+{
+	if (to > p->nsamples)
+		to = p->nsamples;
+	if (from >= to)
+		return 0;
+	uint64_t total = (uint64_t)p->sample_label_off[p->nsamples] + (to - from);
+	if (total > UINT32_MAX)
+		return MT_ELIMIT;
+	mt_label *nl = malloc((size_t)(total ? total : 1) * sizeof *nl);
+	if (!nl)
+		return MT_ENOMEM;
+	uint32_t k = 0;
+	for (uint32_t s = 0; s < p->nsamples; s++) {
+		uint32_t a = p->sample_label_off[s], b = p->sample_label_off[s + 1];
+		if (b > a)
+			memcpy(nl + k, p->labels + a, (b - a) * sizeof *nl);
+		p->sample_label_off[s] = k;
+		k += b - a;
+		if (s >= from && s < to)
+			nl[k++] = *lab;
+	}
+	p->sample_label_off[p->nsamples] = k;
+	free(p->labels);
+	p->labels = nl;
+	p->priv->cap_labels = (size_t)(total ? total : 1);
+	return 0;
+}
+
+int mt_profile_is_diff_base(const mt_profile *p, uint32_t s)
+{
+	for (uint32_t k = p->sample_label_off[s]; k < p->sample_label_off[s + 1]; k++) {
+		const mt_label *l = &p->labels[k];
+		if (mt_strtab_len(p->strings, l->key) == 11 && !memcmp(mt_profile_str(p, l->key), "pprof::base", 11) &&
+		    !strcmp(mt_profile_str(p, l->str), "true"))
+			return 1;
+	}
+	return 0;
+}

@@ -80,6 +80,8 @@ int mt_top_build(mt_top **out, const mt_profile *p, const mt_top_opts *o, mt_err
 		t->decimals = vt->decimals;
 	}
 	const mt_filter *f = o->filter;
+	int64_t base_total = 0; /* pprof: a diff's percentages are of the base's total */
+	int has_base = 0;
 	for (uint32_t s = 0; s < p->nsamples && p->nvalue_types; s++) {
 		int64_t v = p->values[(size_t)s * p->nvalue_types + o->col];
 		if (v == 0 || !mt_filter_keep_sample(f, s))
@@ -150,9 +152,17 @@ int mt_top_build(mt_top **out, const mt_profile *p, const mt_top_opts *o, mt_err
 		}
 		/* pprof's total (the denominator of every percentage) sums absolute
 		 * values, so a diff profile's percentages stay meaningful */
-		if (any)
-			t->total = mt_sat_add(t->total, v < 0 ? (v == INT64_MIN ? INT64_MAX : -v) : v);
+		if (any) {
+			int64_t av = v < 0 ? (v == INT64_MIN ? INT64_MAX : -v) : v;
+			t->total = mt_sat_add(t->total, av);
+			if (mt_profile_is_diff_base(p, s)) {
+				has_base = 1;
+				base_total = mt_sat_add(base_total, av);
+			}
+		}
 	}
+	if (has_base && base_total > 0)
+		t->total = base_total;
 	uint32_t nnames = mt_strtab_count(t->strings);
 	t->rows = calloc(nnames ? nnames : 1, sizeof *t->rows);
 	if (!t->rows) {
@@ -160,7 +170,8 @@ int mt_top_build(mt_top **out, const mt_profile *p, const mt_top_opts *o, mt_err
 		goto out;
 	}
 	for (uint32_t id = 0; id < nnames && id < rows_init; id++) {
-		if (rows[id].stamp == 0)
+		/* never seen, or (in a diff) cancelled out to nothing: pprof drops it */
+		if (rows[id].stamp == 0 || (rows[id].flat == 0 && rows[id].cum == 0))
 			continue;
 		t->rows[t->nrows].name = id;
 		t->rows[t->nrows].flat = rows[id].flat;

@@ -175,6 +175,18 @@ int mt_profile_frame(mt_profile *p, const char *name, size_t name_len,
 int mt_profile_add_sample(mt_profile *p, const uint32_t *locs, uint32_t nlocs,
 	const int64_t *values, const mt_label *labels, uint32_t nlabels);
 
+/*
+ * Adds label @lab to samples [@from, @to) (after the existing ones), e.g.
+ * pprof's "pprof::base"="true" mark on the base half of a diff.
+ */
+int mt_profile_label_samples(mt_profile *p, uint32_t from, uint32_t to, const mt_label *lab);
+
+/*
+ * 1 when sample @s carries pprof's diff-base mark ("pprof::base"="true"):
+ * such samples come from the BASE of a diff and their values are negated.
+ */
+int mt_profile_is_diff_base(const mt_profile *p, uint32_t s);
+
 /* Adds a comment line. */
 int mt_profile_add_comment(mt_profile *p, const char *s, size_t len);
 
