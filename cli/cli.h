@@ -49,6 +49,24 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Prints the one-line error; returns EXIT_INPUT (or EXIT_USAGE for MT_EINVAL). */
 int cli_fail(const mt_error *err);
 
+/* What a command can use from an input (cli_open). */
+enum { CLI_WANT_PROFILE = 1u, CLI_WANT_GOROUTINES = 2u };
+
+typedef struct cli_input {
+	const char *path;
+	mt_format format;          /* as detected from the content */
+	mt_profile *profile;       /* set when CLI_WANT_PROFILE (goroutine dumps are converted) */
+	mt_goroutines *goroutines; /* set when CLI_WANT_GOROUTINES and the input is a goroutine dump */
+} cli_input;
+
+/*
+ * Opens @path ("-" = stdin), sniffs the content and reads it with the
+ * matching reader (goroutine text dumps streamed). On error prints the
+ * one-line message and returns the exit code; 0 on success.
+ */
+int cli_open(const char *path, unsigned want, int strict, cli_input *in);
+void cli_input_free(cli_input *in);
+
 /* Loads and parses @path ("-" = stdin). On error prints it and returns non-zero exit code. */
 int cli_load(const char *path, mt_profile **out, int strict);
 
@@ -63,9 +81,41 @@ int cli_ends_with(const char *path, const char *suffix);
 
 extern int cli_quiet;
 
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+/* options shared by every command that selects and filters samples */
+typedef struct sel_opts {
+	const char *sample_index;
+	mt_filter_opts filter;
+	int strict;
+} sel_opts;
+
+#define SEL_OPTIONS(s)                                                                                     \
+	{ "sample-index", 0, OPT_STR, &(s).sample_index, "NAME", "sample type to use (name or 0-based index)", \
+	  "the profile's default" },                                                                      \
+	{ "focus", 0, OPT_STR, &(s).filter.focus, "RE", "keep samples with a frame matching RE", NULL },       \
+	{ "ignore", 0, OPT_STR, &(s).filter.ignore, "RE", "drop samples with a frame matching RE", NULL },     \
+	{ "hide", 0, OPT_STR, &(s).filter.hide, "RE", "remove frames matching RE from stacks", NULL },         \
+	{ "show", 0, OPT_STR, &(s).filter.show, "RE", "keep only frames matching RE in stacks", NULL },        \
+	{ "tag-focus", 0, OPT_STR, &(s).filter.tag_focus, "[KEY=]RE",                                          \
+	  "keep samples with a label value matching RE", NULL },                                           \
+	{ "tag-ignore", 0, OPT_STR, &(s).filter.tag_ignore, "[KEY=]RE",                                        \
+	  "drop samples with a label value matching RE", NULL },                                           \
+	{ "strict", 0, OPT_FLAG, &(s).strict, NULL, "treat reader warnings as errors", NULL }
+
+void sel_init(sel_opts *s);
+
+/* The column and filter a command's selection options pick; returns an exit code. */
+int select_samples(const char *path, const mt_profile *p, const sel_opts *s, uint32_t *col,
+	mt_filter **filter);
+
+
 int cmd_info(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_flame(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_leaks(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

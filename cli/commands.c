@@ -10,30 +10,8 @@
 
 #include "cli.h"
 
-#define STR(x) #x
-#define XSTR(x) STR(x)
 
-/* options shared by every command that selects and filters samples */
-typedef struct sel_opts {
-	const char *sample_index;
-	mt_filter_opts filter;
-	int strict;
-} sel_opts;
-
-#define SEL_OPTIONS(s)                                                                                     \
-	{ "sample-index", 0, OPT_STR, &(s).sample_index, "NAME", "sample type to use (name or 0-based index)", \
-	  "the profile's default" },                                                                      \
-	{ "focus", 0, OPT_STR, &(s).filter.focus, "RE", "keep samples with a frame matching RE", NULL },       \
-	{ "ignore", 0, OPT_STR, &(s).filter.ignore, "RE", "drop samples with a frame matching RE", NULL },     \
-	{ "hide", 0, OPT_STR, &(s).filter.hide, "RE", "remove frames matching RE from stacks", NULL },         \
-	{ "show", 0, OPT_STR, &(s).filter.show, "RE", "keep only frames matching RE in stacks", NULL },        \
-	{ "tag-focus", 0, OPT_STR, &(s).filter.tag_focus, "[KEY=]RE",                                          \
-	  "keep samples with a label value matching RE", NULL },                                           \
-	{ "tag-ignore", 0, OPT_STR, &(s).filter.tag_ignore, "[KEY=]RE",                                        \
-	  "drop samples with a label value matching RE", NULL },                                           \
-	{ "strict", 0, OPT_FLAG, &(s).strict, NULL, "treat reader warnings as errors", NULL }
-
-static void sel_init(sel_opts *s)
+void sel_init(sel_opts *s)
 {
 	memset(s, 0, sizeof *s);
 	mt_filter_opts f = MT_FILTER_OPTS_INIT;
@@ -41,7 +19,7 @@ static void sel_init(sel_opts *s)
 }
 
 /* column + filter for a loaded profile; returns an exit code */
-static int select_samples(const char *path, const mt_profile *p, const sel_opts *s, uint32_t *col,
+int select_samples(const char *path, const mt_profile *p, const sel_opts *s, uint32_t *col,
 	mt_filter **filter)
 {
 	mt_error err = MT_ERROR_INIT;

@@ -14,6 +14,8 @@ static const cli_cmd commands[] = {
 	{ "top", cmd_top, "flat/cum table per function, like `go tool pprof -top`" },
 	{ "flame", cmd_flame, "flame graph as interactive SVG or PNG" },
 	{ "convert", cmd_convert, "convert to folded stacks, pprof or JSON" },
+	{ "leaks", cmd_leaks, "leak roots: goroutines blocked forever, growth against a baseline" },
+	{ "diff", cmd_diff, "compare two profiles or two goroutine dumps (NEW - BASE)" },
 	{ "help", cmd_help, "show help for a command" },
 	{ "version", cmd_version, "print the version" },
 	{ NULL, NULL, NULL },
@@ -22,7 +24,8 @@ static const cli_cmd commands[] = {
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: memtracer <command> [options] FILE...\n\n"
-		   "Offline analysis of saved profiles: pprof (gzip or plain) and folded stacks.\n\n"
+		   "Offline analysis of saved profiles: pprof (gzip or plain), folded stacks and\n"
+		   "Go goroutine dumps (pprof, debug=1, debug=2, crash/SIGQUIT tracebacks).\n\n"
 		   "Commands:\n");
 	for (const cli_cmd *c = commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);

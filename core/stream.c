@@ -269,3 +269,40 @@ void mt_lines_free(mt_lines *l)
 	free(l->buf);
 	l->buf = NULL;
 }
+
+int mt_input_from_stream(mt_input *in, const char *path, mt_stream *s, uint64_t max_len, mt_error *err)
+{
+	memset(in, 0, sizeof *in);
+	in->path = path;
+	in->was_gzip = s->gzip;
+	if (!max_len)
+		max_len = MT_DEFAULT_MAX_INPUT;
+	size_t cap = s->peek_len - s->peek_pos + 65536, len = 0;
+	uint8_t *buf = malloc(cap);
+	if (!buf)
+		return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory reading input");
+	for (;;) {
+		if (len == cap && mt_grow(&buf, &cap, len + 1, 1)) {
+			free(buf);
+			return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory reading input");
+		}
+		size_t got;
+		int rc = mt_stream_read(s, buf + len, cap - len, &got, err);
+		if (rc) {
+			free(buf);
+			return rc;
+		}
+		if (got == 0)
+			break;
+		len += got;
+		if (len > max_len) {
+			free(buf);
+			return mt_error_set(err, MT_ELIMIT, MT_NO_OFFSET,
+				"expected an input of at most %llu bytes, found more", (unsigned long long)max_len);
+		}
+	}
+	in->data = buf;
+	in->len = len;
+	in->raw_len = (size_t)(s->raw_off + s->raw_len);
+	return 0;
+}

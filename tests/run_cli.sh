@@ -36,7 +36,7 @@ expect "no arguments is a usage error" 2 -- "$BIN"
 expect "unknown command" 2 -- "$BIN" frobnicate
 check "unknown command lists commands" grep -q "flame" "$work/err"
 expect "--help" 0 -- "$BIN" --help
-for c in info top flame convert; do
+for c in info top flame convert leaks diff; do
   expect "$c --help" 0 -- "$BIN" $c --help
   check "$c --help shows usage" grep -q "Usage: memtracer $c" "$work/out"
   expect "help $c" 0 -- "$BIN" help $c
@@ -92,6 +92,26 @@ expect "flame -o png" 0 -- "$BIN" flame "$CPU" -o "$work/f.png"
 check "png magic" bash -c "head -c 8 '$work/f.png' | od -An -tx1 | grep -q '89 50 4e 47'"
 expect "flame --no-js" 0 -- "$BIN" flame "$CPU" --no-js -o "$work/f.svg"
 check "no-js has no script" bash -c "! grep -q '<script' '$work/f.svg'"
+
+# leaks and diff on our own Go samples (samples/go/MANIFEST.md)
+G=samples/go
+expect "leaks --json on a goroutine profile" 0 -- "$BIN" leaks --json "$G/goroutine.pb.gz"
+check "leak root main.waitForAck x40 chan receive" grep -q '"kind":"blocked-goroutines","root":"main.waitForAck","state":"chan receive","count":40' "$work/out"
+expect "leaks on debug=2 text" 0 -- "$BIN" leaks --json "$G/goroutine.debug2.txt"
+check "debug=2 names the creator" grep -q '"root":"main.waitForAck","state":"chan receive","count":40,"wait_minutes_max":0,"created_by":"main.(\*server).handleNotify' "$work/out"
+expect "leaks --baseline" 0 -- "$BIN" leaks --json --baseline "$G/goroutine.baseline.pb.gz" "$G/goroutine.pb.gz"
+check "growth finding with delta" grep -q '"kind":"goroutine-growth","root":"main.waitForAck".*"delta":40' "$work/out"
+expect "leaks text table" 0 -- "$BIN" leaks "$G/goroutine.debug1.txt"
+check "table names the root" grep -q 'main.(\*watcher).watchUpdates' "$work/out"
+expect "leaks on a CPU profile is an input error" 1 -- "$BIN" leaks "$CPU"
+expect "diff of goroutine dumps" 0 -- "$BIN" diff "$G/goroutine.baseline.pb.gz" "$G/goroutine.debug2.txt"
+check "diff line" grep -q '^+40 goroutines in main.waitForAck \[chan receive\]' "$work/out"
+expect "diff of heap profiles" 0 -- "$BIN" diff --json --sample-index inuse_space "$G/heap.baseline.pb.gz" "$HEAP"
+check "diff keeps the top JSON shape" grep -q '"sample_type":"inuse_space"' "$work/out"
+expect "diff of incompatible profiles" 1 -- "$BIN" diff "$CPU" "$HEAP"
+expect "diff needs two inputs" 2 -- "$BIN" diff "$CPU"
+expect "flame of a goroutine dump" 0 -- "$BIN" flame "$G/goroutine.debug2.txt" -o "$work/g.svg"
+check "state frames in the goroutine flame graph" grep -q '\[chan receive\]' "$work/g.svg"
 
 # outputs are atomic: a failed run leaves the old file untouched and no temp files
 echo "previous" >"$work/keep.svg"

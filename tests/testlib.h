@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int mt_t_failed, mt_t_run;
-static const char *mt_t_current;
+static int mt_t_failed __attribute__((unused)), mt_t_run __attribute__((unused));
+static const char *mt_t_current __attribute__((unused));
 
 #define MT_FAIL_(...)                                                         \
 	do {                                                                      \

@@ -130,6 +130,13 @@ int mt_stream_is_gzip(const mt_stream *s);
 void mt_stream_close(mt_stream *s);
 
 /*
+ * Reads the rest of @s (inflated) into @in, for readers that need the
+ * whole input; @max_len caps it (0 = MT_DEFAULT_MAX_INPUT).
+ */
+int mt_input_from_stream(mt_input *in, const char *path, mt_stream *s, uint64_t max_len,
+	mt_error *err);
+
+/*
  * Line reader over a stream: returns 1 with the next line in @line and @len
  * (without "\n" or "\r\n"; valid until the next call), 0 at the end, or a
  * negative mt_code. Lines longer than @max_line bytes are MT_ELIMIT.

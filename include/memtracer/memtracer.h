@@ -12,6 +12,7 @@
 #include "tree.h"
 #include "analysis.h"
 #include "findings.h"
+#include "diff.h"
 #include "goroutine.h"
 #include "heap.h"
 #include "render.h"

@@ -1,0 +1,217 @@
+/*
+ * cli/cmd_leaks.c - `memtracer leaks` (leak roots from any dump) and
+ * `memtracer diff` (NEW - BASE for profiles and goroutine dumps).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int write_findings(const char *outp, const mt_findings *fs, int json)
+{
+	mt_error err = MT_ERROR_INIT;
+	err.path = outp;
+	mt_outfile of;
+	if (mt_outfile_open(&of, outp, &err))
+		return cli_fail(&err);
+	int r = json ? mt_render_findings_json(fs, &of.sink, &err) : mt_render_findings_text(fs, &of.sink, &err);
+	if (r) {
+		mt_outfile_abort(&of);
+		return cli_fail(&err);
+	}
+	if (mt_outfile_commit(&of, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+static int not_leak_input(const cli_input *in)
+{
+	mt_error err = MT_ERROR_INIT;
+	err.path = in->path;
+	err.doing = "looking for leaks";
+	const char *what = mt_format_name(in->format);
+	char types[160] = "";
+	if (in->profile && in->profile->nvalue_types) {
+		size_t u = 0;
+		for (uint32_t c = 0; c < in->profile->nvalue_types && u < sizeof types - 1; c++)
+			u += (size_t)snprintf(types + u, sizeof types - u, "%s%s", c ? "," : " (",
+				mt_profile_str(in->profile, in->profile->value_types[c].type));
+		if (u < sizeof types - 1)
+			snprintf(types + u, sizeof types - u, ")");
+	}
+	mt_error_set(&err, MT_EUNSUPPORTED, MT_NO_OFFSET,
+		"expected a goroutine dump (pprof goroutine profile, debug=1/debug=2 text or a traceback), found %s%s; "
+		"use `memtracer top` or `memtracer diff` for other profiles",
+		what, types);
+	return cli_fail(&err);
+}
+
+int cmd_leaks(int argc, char **argv)
+{
+	int json = 0, strict = 0;
+	uint32_t nrows = 0;
+	const char *baseline = NULL, *outp = "-";
+	const cli_opt opts[] = {
+		{ "json", 0, OPT_FLAG, &json, NULL,
+		  "print {\"findings\":[{\"kind\",\"root\",\"count\",...}]} (the shape shared by every format)", NULL },
+		{ "baseline", 0, OPT_STR, &baseline, "FILE",
+		  "an earlier dump: add goroutine-growth findings (\"delta\") for what grew since", NULL },
+		{ "nodecount", 'n', OPT_U32, &nrows, "N", "report only the first N findings (0 = all)", "0" },
+		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
+		{ "strict", 0, OPT_FLAG, &strict, NULL, "treat reader warnings as errors", NULL },
+		{ 0 },
+	};
+	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	int npos, rc = cli_parse("leaks", "[options] FILE...",
+		"Find leak roots. For Go goroutine dumps (pprof goroutine profiles, ?debug=1 and ?debug=2\n"
+		"text, crash and SIGQUIT tracebacks): goroutines parked on a channel, select, lock, IO or\n"
+		"sleep, grouped by stack, ranked by count x wait x how suspicious the state is, each named\n"
+		"by its leak root (the innermost frame in the program's own code) and its creator.\n"
+		"With --baseline, buckets that grew since the baseline are reported as goroutine-growth.",
+		opts, argc, argv, pos, &npos);
+	if (rc) {
+		free(pos);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	if (npos == 0) {
+		free(pos);
+		return cli_usage_error("leaks", "expected at least one input FILE");
+	}
+	mt_findings *fs = NULL;
+	if (mt_findings_new(&fs)) {
+		free(pos);
+		fprintf(stderr, "memtracer leaks: out of memory\n");
+		return EXIT_INPUT;
+	}
+	cli_input base = { 0 };
+	if (baseline) {
+		rc = cli_open(baseline, CLI_WANT_GOROUTINES, strict, &base);
+		if (!rc && !base.goroutines)
+			rc = not_leak_input(&base);
+	}
+	for (int i = 0; i < npos && !rc; i++) {
+		cli_input in;
+		rc = cli_open(pos[i], CLI_WANT_GOROUTINES, strict, &in);
+		if (rc)
+			break;
+		mt_error err = MT_ERROR_INIT;
+		err.path = pos[i];
+		err.doing = "looking for leaks";
+		if (!in.goroutines)
+			rc = not_leak_input(&in);
+		else if (mt_goroutine_leaks(fs, in.goroutines, pos[i], &err) ||
+			 (base.goroutines && mt_goroutine_growth(fs, base.goroutines, in.goroutines, pos[i], &err)))
+			rc = cli_fail(&err);
+		cli_input_free(&in);
+	}
+	cli_input_free(&base);
+	if (!rc) {
+		mt_findings_sort(fs);
+		if (nrows && nrows < mt_findings_count(fs)) {
+			mt_findings *cut;
+			if (!mt_findings_new(&cut)) {
+				for (uint32_t i = 0; i < nrows; i++)
+					mt_findings_add(cut, mt_findings_get(fs, i));
+				mt_findings_free(fs);
+				fs = cut;
+			}
+		}
+		rc = write_findings(outp, fs, json);
+	}
+	mt_findings_free(fs);
+	free(pos);
+	return rc;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	sel_opts s;
+	sel_init(&s);
+	int json = 0;
+	uint32_t nrows = 0;
+	const char *outp = "-";
+	const cli_opt opts[] = {
+		{ "json", 0, OPT_FLAG, &json, NULL,
+		  "JSON: the top table of NEW - BASE, or {\"kind\":\"goroutine-diff\",\"rows\":[...]}", NULL },
+		{ "nodecount", 'n', OPT_U32, &nrows, "N", "profiles: show only the first N rows (0 = all)", "0" },
+		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
+		SEL_OPTIONS(s),
+		{ 0 },
+	};
+	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	int npos, rc = cli_parse("diff", "[options] BASE NEW",
+		"Compare two inputs of one kind. Two goroutine dumps (any mix of pprof, debug=1, debug=2\n"
+		"and tracebacks): per-bucket growth, e.g. \"+412 goroutines in main.(*hub).wait.func1\n"
+		"[chan receive]\". Two profiles: pprof's -diff_base (NEW minus BASE, negative values kept),\n"
+		"shown as a top table of the differences.",
+		opts, argc, argv, pos, &npos);
+	if (rc) {
+		free(pos);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	if (npos != 2) {
+		free(pos);
+		return cli_usage_error("diff", "expected two inputs, BASE and NEW; found %d", npos);
+	}
+	cli_input a = { 0 }, b = { 0 };
+	rc = cli_open(pos[0], CLI_WANT_PROFILE | CLI_WANT_GOROUTINES, s.strict, &a);
+	if (!rc)
+		rc = cli_open(pos[1], CLI_WANT_PROFILE | CLI_WANT_GOROUTINES, s.strict, &b);
+	if (rc)
+		goto out;
+	mt_error err = MT_ERROR_INIT;
+	err.path = pos[1];
+	err.doing = "comparing";
+	if (a.goroutines && b.goroutines) {
+		mt_gr_diff *d = NULL;
+		mt_outfile of;
+		if (mt_goroutines_diff(&d, a.goroutines, b.goroutines, &err) || mt_outfile_open(&of, outp, &err)) {
+			rc = cli_fail(&err);
+		} else {
+			err.path = outp;
+			int r = json ? mt_render_gr_diff_json(d, &of.sink, &err) : mt_render_gr_diff_text(d, &of.sink, &err);
+			if (r) {
+				mt_outfile_abort(&of);
+				rc = cli_fail(&err);
+			} else if (mt_outfile_commit(&of, &err)) {
+				rc = cli_fail(&err);
+			}
+		}
+		mt_gr_diff_free(d);
+		goto out;
+	}
+	mt_profile *dp = NULL;
+	mt_filter *f = NULL;
+	mt_top *top = NULL;
+	mt_top_opts to = MT_TOP_OPTS_INIT;
+	if (mt_profile_diff(&dp, a.profile, b.profile, &err)) {
+		if (err.code == MT_EINVAL)
+			err.code = MT_EFORMAT; /* incompatible inputs are bad input, not bad usage */
+		rc = cli_fail(&err);
+	} else if (!(rc = select_samples(pos[1], dp, &s, &to.col, &f))) {
+		to.filter = f;
+		mt_outfile of;
+		if (mt_top_build(&top, dp, &to, &err) || mt_outfile_open(&of, outp, &err)) {
+			rc = cli_fail(&err);
+		} else {
+			err.path = outp;
+			int r = json ? mt_render_top_json(top, nrows, &of.sink, &err)
+				     : mt_render_top_text(top, nrows, &of.sink, &err);
+			if (r) {
+				mt_outfile_abort(&of);
+				rc = cli_fail(&err);
+			} else if (mt_outfile_commit(&of, &err)) {
+				rc = cli_fail(&err);
+			}
+		}
+	}
+	mt_top_free(top);
+	mt_filter_free(f);
+	mt_profile_free(dp);
+out:
+	cli_input_free(&a);
+	cli_input_free(&b);
+	free(pos);
+	return rc;
+}
