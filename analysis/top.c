@@ -80,14 +80,27 @@ int mt_top_build(mt_top **out, const mt_profile *p, const mt_top_opts *o, mt_err
 		t->decimals = vt->decimals;
 	}
 	const mt_filter *f = o->filter;
-	int64_t base_total = 0; /* pprof: a diff's percentages are of the base's total */
+	/*
+	 * The total is pprof's: taken before any filter (so --focus shows the
+	 * share of the whole profile), of absolute values, and for a diff of
+	 * the base half only (its percentages are of the base).
+	 */
+	int64_t base_total = 0;
 	int has_base = 0;
+	for (uint32_t s = 0; s < p->nsamples && p->nvalue_types; s++) {
+		int64_t v = p->values[(size_t)s * p->nvalue_types + o->col];
+		int64_t av = v < 0 ? (v == INT64_MIN ? INT64_MAX : -v) : v;
+		t->total = mt_sat_add(t->total, av);
+		if (v && mt_profile_is_diff_base(p, s)) {
+			has_base = 1;
+			base_total = mt_sat_add(base_total, av);
+		}
+	}
 	for (uint32_t s = 0; s < p->nsamples && p->nvalue_types; s++) {
 		int64_t v = p->values[(size_t)s * p->nvalue_types + o->col];
 		if (v == 0 || !mt_filter_keep_sample(f, s))
 			continue;
 		int leaf_done = 0;
-		int any = p->sample_loc_off[s] == p->sample_loc_off[s + 1]; /* an empty stack still counts */
 		for (uint32_t k = p->sample_loc_off[s]; k < p->sample_loc_off[s + 1]; k++) {
 			uint32_t li = p->sample_locs[k];
 			const mt_location *l = &p->locations[li];
@@ -138,7 +151,6 @@ int mt_top_build(mt_top **out, const mt_profile *p, const mt_top_opts *o, mt_err
 					memset(rows + rows_init, 0, ((size_t)id + 1 - rows_init) * sizeof *rows);
 					rows_init = (size_t)id + 1;
 				}
-				any = 1;
 				acc *a = &rows[id];
 				if (!leaf_done) {
 					a->flat = mt_sat_add(a->flat, v);
@@ -152,14 +164,6 @@ int mt_top_build(mt_top **out, const mt_profile *p, const mt_top_opts *o, mt_err
 		}
 		/* pprof's total (the denominator of every percentage) sums absolute
 		 * values, so a diff profile's percentages stay meaningful */
-		if (any) {
-			int64_t av = v < 0 ? (v == INT64_MIN ? INT64_MAX : -v) : v;
-			t->total = mt_sat_add(t->total, av);
-			if (mt_profile_is_diff_base(p, s)) {
-				has_base = 1;
-				base_total = mt_sat_add(base_total, av);
-			}
-		}
 	}
 	if (has_base && base_total > 0)
 		t->total = base_total;

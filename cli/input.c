@@ -87,6 +87,11 @@ int cli_open(const char *path, unsigned want, int strict, cli_input *in)
 	mt_input_free(&data);
 	if (rc)
 		return fail(&err);
+	/* as go tool pprof does on load: the profile's own drop_frames/keep_frames */
+	err.doing = "applying drop_frames";
+	if (mt_profile_prune(in->profile, &err))
+		return fail(&err);
+	err.doing = NULL;
 	if (want & CLI_WANT_GOROUTINES) {
 		/* a goroutine pprof profile also opens as buckets */
 		for (uint32_t c = 0; c < in->profile->nvalue_types; c++)

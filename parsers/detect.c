@@ -223,7 +223,7 @@ static mt_format sniff_text(const uint8_t *data, size_t len)
 	size_t lim = len < SNIFF_WINDOW ? len : SNIFF_WINDOW;
 	if (memchr(data, 0, lim))
 		return MT_FORMAT_UNKNOWN;
-	unsigned folded = 0, other = 0, lines = 0;
+	unsigned folded = 0, other = 0, lines = 0, with_semicolon = 0;
 	int first = 1;
 	for (size_t i = 0; i < lim && lines < 64;) {
 		size_t e = i;
@@ -248,12 +248,19 @@ static mt_format sniff_text(const uint8_t *data, size_t len)
 			continue;
 		if (e >= lim && e < len)
 			break; /* a line cut by the window says nothing */
-		if (is_folded_line(s, n))
+		if (is_folded_line(s, n)) {
 			folded++;
-		else
+			with_semicolon += memchr(s, ';', n) != NULL;
+		} else {
 			other++;
+		}
 	}
-	if (folded > 0 && folded >= other)
+	/*
+	 * Mostly "frames count" lines. Without any ';' (single-frame stacks)
+	 * every line must fit: "go 1.19" in a go.mod or "Period: 10000000" in
+	 * a report is not a profile.
+	 */
+	if (folded > 0 && folded >= other && (with_semicolon > 0 || other == 0))
 		return MT_FORMAT_FOLDED;
 	return MT_FORMAT_UNKNOWN;
 }
@@ -309,6 +316,19 @@ mt_format mt_detect(const uint8_t *data, size_t len, const char **detail)
 	return sniff_text(t, tl);
 }
 
+/* Length of the well-formed UTF-8 character at @s (1 for ASCII), 0 if none. */
+static size_t utf8_len(const uint8_t *s, size_t n)
+{
+	size_t u = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 :
+		(s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	if (u == 0 || u > n || (u == 2 && s[0] < 0xc2))
+		return 0;
+	for (size_t i = 1; i < u; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return u;
+}
+
 /* "binary data starting 1f 8b 08 00", "text starting \"abc\"", ... */
 static void describe(const uint8_t *data, size_t len, char *buf, size_t cap)
 {
@@ -320,21 +340,37 @@ static void describe(const uint8_t *data, size_t len, char *buf, size_t cap)
 		snprintf(buf, cap, "gzip data inside the (already gunzipped) input");
 		return;
 	}
+	if (len > 262 && memcmp(data + 257, "ustar", 5) == 0) {
+		snprintf(buf, cap, "a tar archive (extract the profile from it first)");
+		return;
+	}
+	if (len >= 4 && memcmp(data, "PK\3\4", 4) == 0) {
+		snprintf(buf, cap, "a zip archive (extract the profile from it first)");
+		return;
+	}
+	/* text: no control bytes but whitespace (bytes >= 0x80 pass: UTF-8) */
 	size_t n = len < 32 ? len : 32, printable = 0;
 	for (size_t i = 0; i < n; i++)
-		printable += (data[i] >= 0x20 && data[i] < 0x7f) || data[i] == '\n' || data[i] == '\r' ||
-			data[i] == '\t';
+		printable += data[i] >= 0x20 || data[i] == '\n' || data[i] == '\r' || data[i] == '\t';
 	size_t k = 0;
-	if (printable == n) {
+	if (printable == n && data[0] != 0x7f) {
 		k += (size_t)snprintf(buf + k, cap - k, "text starting \"");
 		for (size_t i = 0; i < n && data[i] != '\n' && k + 8 < cap; i++) {
 			uint8_t c = data[i];
-			if (c == '"' || c == '\\')
+			size_t u = utf8_len(data + i, len - i);
+			if (u > 1 && (i + u > n || k + u + 8 >= cap))
+				break;  /* a character cut by the window */
+			if (u > 1) {
+				memcpy(buf + k, data + i, u);  /* a whole UTF-8 character */
+				k += u;
+				i += u - 1;
+			} else if (c == '"' || c == '\\') {
 				k += (size_t)snprintf(buf + k, cap - k, "\\%c", c);
-			else if (c < 0x20)
+			} else if (c < 0x20 || c >= 0x7f) {
 				k += (size_t)snprintf(buf + k, cap - k, "\\x%02x", c);
-			else
+			} else {
 				buf[k++] = (char)c;
+			}
 		}
 		snprintf(buf + k, cap - k, "\"");
 		return;

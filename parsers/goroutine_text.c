@@ -99,6 +99,7 @@
 #define GR_MAX_LINE ((size_t)1 << 20)   /* bytes per line */
 #define GR_MAX_FRAMES 100000u           /* frames per goroutine (Go prints at most 100) */
 #define GR_MAX_STATE 128                /* bytes of a state (Go's wait reasons are < 40) */
+#define GR_MAX_LABELS 4096u             /* labels of a debug=1 group */
 #define GR_MAX_TOTAL ((uint64_t)INT64_MAX)
 
 #define GR_HCACHE 4096u                 /* entries of the string cache (power of two) */
@@ -1072,7 +1073,7 @@ static int go_unquote(gr_rd *r, const char **pp, const char *e)
 static int d1_labels(gr_rd *r)
 {
 	const char *s = r->line, *p = s + 10, *e = s + r->len;
-	char q[200];
+	char q[200], q2[200];
 	int rc;
 	if (r->d1_labels_seen++)
 		return bad(r, "expected one `# labels:` line per group, found another: %s", quote(q, sizeof q, s, r->len));
@@ -1104,6 +1105,15 @@ static int d1_labels(gr_rd *r)
 			goto malformed;
 		if (rc || (rc = mt_strtab_intern(r->st, r->sbuf ? r->sbuf : "", r->sbuf_len, &v)))
 			return fail_rc(r, rc, r->off);
+		/* Go's labels are a map: a key appears once */
+		for (uint32_t i = 0; i < r->nlab; i++)
+			if (r->lab[i].key == k)
+				return bad(r, "expected distinct label keys, found %s twice in %s",
+					quote(q2, sizeof q2, mt_strtab_get(r->st, k), mt_strtab_len(r->st, k)),
+					quote(q, sizeof q, s, r->len));
+		if (r->nlab >= GR_MAX_LABELS)
+			return mt_error_set(r->err, MT_ELIMIT, r->off,
+				"expected at most %u labels in a group, found more", GR_MAX_LABELS);
 		if (mt_grow(&r->lab, &r->lab_cap, (size_t)r->nlab + 1, sizeof *r->lab))
 			return fail_rc(r, MT_ENOMEM, r->off);
 		r->lab[r->nlab].key = k;

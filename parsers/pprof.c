@@ -947,7 +947,7 @@ static int build(dec *d, mt_profile *p)
 	mt_error *err = d->err;
 	bld b = { d, p, NULL };
 	uint32_t *fidx = NULL, *midx = NULL, *lidx = NULL, *locbuf = NULL;
-	uint8_t *origin = NULL;
+	uint8_t *origin = NULL, *maphint = NULL;
 	mt_line *lines = NULL;
 	mt_label *labs = NULL;
 	int64_t *vals = NULL;
@@ -983,14 +983,22 @@ static int build(dec *d, mt_profile *p)
 			goto nomem;
 	}
 
-	/* origin hints for functions: used from a shared object (1) or the kernel (2) */
+	/*
+	 * Origin hints for functions: used from a shared object (1) or the
+	 * kernel (2). Each mapping's name is looked at once (a long name shared
+	 * by many locations must not cost locations x name length).
+	 */
+	ALLOC(maphint, d->mappings.n);
+	for (size_t i = 0; i < d->mappings.n; i++) {
+		size_t n;
+		const uint8_t *file = raw_bytes(d, d->mappings.a[i].file, &n);
+		maphint[i] = starts_with(file, n, "[kernel") ? 2 : is_shared_object(file, n) ? 1 : 0;
+	}
 	for (size_t i = 0; i < d->locations.n; i++) {
 		raw_location *l = &d->locations.a[i];
 		if (!l->mapping)
 			continue;
-		size_t n;
-		const uint8_t *file = raw_bytes(d, d->mappings.a[l->mapping - 1].file, &n);
-		uint8_t hint = starts_with(file, n, "[kernel") ? 2 : is_shared_object(file, n) ? 1 : 0;
+		uint8_t hint = maphint[l->mapping - 1];
 		if (!hint)
 			continue;
 		for (uint32_t k = 0; k < l->nlines; k++)
@@ -1109,6 +1117,7 @@ out:
 	free(midx);
 	free(lidx);
 	free(origin);
+	free(maphint);
 	free(lines);
 	free(locbuf);
 	free(labs);

@@ -53,6 +53,14 @@ int mt_filter_line_hidden(const mt_filter *f, uint32_t line);
 /* 1 when location @loc has no visible frame left (address-only locations count as one frame). */
 int mt_filter_loc_hidden(const mt_filter *f, uint32_t loc);
 
+/*
+ * Applies the profile's own drop_frames/keep_frames (pprof's Prune, which
+ * `go tool pprof` runs on every profile it loads): matching frames and
+ * everything called from them are cut from the stacks. Modifies @p in
+ * place; a profile without drop_frames is left as it is.
+ */
+int mt_profile_prune(mt_profile *p, mt_error *err);
+
 /* The top table ("go tool pprof -top"). */
 typedef enum mt_granularity {
 	MT_GRAN_FUNCTIONS = 0,
@@ -70,7 +78,7 @@ typedef struct mt_top {
 	mt_strtab *strings;   /* owned */
 	mt_top_row *rows;     /* flat descending, then name ascending */
 	uint32_t nrows;
-	int64_t total;        /* sum of the column over kept samples */
+	int64_t total;        /* pprof's: sum of |values| over all samples, before filters (diff: of the base) */
 	mt_str_id type, unit; /* the column, in top->strings */
 	uint32_t decimals;
 } mt_top;

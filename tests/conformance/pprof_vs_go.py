@@ -15,6 +15,10 @@ pprof prints values in human units; passing the sample type's own unit as
 canonical unit name, e.g. "1510529118B", "10000000ns", "42". Both sides
 are compared as the string pprof would print ("%.2f" with ".00" cut).
 
+A second check per file and sample type: the file converted by
+`memtracer convert --to pprof` must give exactly the same
+`go tool pprof -top` as the original (our writer, read by pprof itself).
+
 Prints one line per mismatch and a summary "N passed, M failed"
 (files x sample types). Exit 1 on any mismatch.
 """
@@ -25,6 +29,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 MESSAGE_FIELDS = {1, 2, 3, 4, 5, 6, 11}
 
@@ -172,8 +177,27 @@ def suffix_of(s):
     return m.group(1) if m else ""
 
 
-def compare(mt_bin, path, idx, st):
+def convert(mt_bin, path, out):
+    rc, _, err = run([mt_bin, "convert", "--to", "pprof", "-o", out, path])
+    return None if rc == 0 else (err.strip() or "exit %d" % rc)
+
+
+def compare_converted(path, conv, idx, st):
+    a = go_top(path, idx, st[1])
+    b = go_top(conv, idx, st[1])
+    label = "%s [sample %d %s/%s] after convert --to pprof" % (path, idx, st[0], st[1])
+    if b[0] is None:
+        return ["%s: %s" % (label, b[1])]
+    if a[:2] != b[:2]:
+        diff = sorted(set(a[0].items()) ^ set(b[0].items()))[:5] if a[0] is not None else []
+        return ["%s: go tool pprof -top differs (total %s vs %s) %s" % (label, a[1], b[1], diff)]
+    return []
+
+
+def compare(mt_bin, path, idx, st, conv=None):
     """Returns a list of mismatch strings (empty when equal)."""
+    if conv is not None:
+        return compare_converted(path, conv, idx, st)
     rc, out, err = run([mt_bin, "top", path, "--json", "--sample-index", str(idx)])
     if rc != 0:
         return ["%s [%d %s]: memtracer failed: %s" % (path, idx, st[0], err.strip())]
@@ -244,25 +268,42 @@ def main():
         types = list(ex.map(pprof_sample_types, candidates))
         jobs = []
         unread = 0
+        tmp = tempfile.mkdtemp(prefix="mt-pprof-conv-")
+        readable = [(p, sts) for p, sts in zip(candidates, types) if sts is not None]
         for p, sts in zip(candidates, types):
             if sts is None:
                 unread += 1
                 print("# skipped (go tool pprof cannot read it): %s" % p)
-                continue
+        convs = ["%s/%d.pb.gz" % (tmp, k) for k in range(len(readable))]
+        conv_errs = list(ex.map(lambda a: convert(mt_bin, a[0][0], a[1]), zip(readable, convs)))
+        for (p, sts), conv, cerr in zip(readable, convs, conv_errs):
             for i, st in enumerate(sts):
-                jobs.append((p, i, st))
-        results = list(ex.map(lambda j: compare(mt_bin, *j), jobs))
+                jobs.append((p, i, st, None))
+                jobs.append((p, i, st, conv if cerr is None else None))
+                if cerr is not None:
+                    jobs[-1] = (p, i, st, "!" + cerr)
+        def one(j):
+            if j[3] is not None and j[3].startswith("!"):
+                return ["%s: memtracer convert --to pprof failed: %s" % (j[0], j[3][1:])]
+            return compare(mt_bin, *j)
+        results = list(ex.map(one, jobs))
+        for c in convs:
+            if os.path.exists(c):
+                os.remove(c)
+        os.rmdir(tmp)
 
-    passed = failed = 0
+    bad = {}
     for job, probs in zip(jobs, results):
+        bad.setdefault((job[0], job[1]), False)
         if probs:
-            failed += 1
+            bad[(job[0], job[1])] = True
             for line in probs:
                 print(line)
-        else:
-            passed += 1
+    failed = sum(1 for v in bad.values() if v)
+    passed = len(bad) - failed
     nfiles = len(set(j[0] for j in jobs))
-    print("# %d files, %d skipped as unreadable by go tool pprof" % (nfiles, unread))
+    print("# %d files, %d skipped as unreadable by go tool pprof; each sample type checked"
+          " twice (memtracer top vs go, and go on our converted output vs go on the original)" % (nfiles, unread))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

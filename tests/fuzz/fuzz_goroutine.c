@@ -4,7 +4,8 @@
  * and takes the pprof path).
  *
  * mt_stream reads paths only, so each input is written to one temporary
- * file (mkstemp under /tmp, reused, removed at exit), then read twice: by
+ * file (mkstemp under $TMPDIR or /tmp, reused, removed at exit; TMPDIR=
+ * /dev/shm keeps long runs off the disk), then read twice: by
  * the text reader directly (whatever it is) and by mt_goroutines_load().
  * An 's' in the first two bytes turns strict mode on.
  *
@@ -54,7 +55,8 @@ static void cleanup(void)
 static int put_file(const uint8_t *data, size_t size)
 {
 	if (!tmp[0]) {
-		snprintf(tmp, sizeof tmp, "/tmp/fuzz-goroutine-XXXXXX");
+		const char *dir = getenv("TMPDIR");
+		snprintf(tmp, sizeof tmp, "%s/fuzz-goroutine-XXXXXX", dir && *dir && strlen(dir) < 40 ? dir : "/tmp");
 		int fd = mkstemp(tmp);
 		if (fd < 0) {
 			tmp[0] = 0;

@@ -152,7 +152,8 @@ static void test_analysis__filters(void)
 	CHECK_OK(mt_filter_new(&f, p, &fo, &err));
 	o.filter = f;
 	CHECK_OK(mt_top_build(&t, p, &o, &err));
-	CHECK_EQ_I(t->total, 4);
+	CHECK_EQ_I(t->total, 10); /* pprof: the total is taken before filters */
+	CHECK_EQ_I(row(t, "main", 1), 4);
 	CHECK_EQ_I(row(t, "a", 1), 3);
 	mt_top_free(t);
 	mt_filter_free(f);
@@ -162,7 +163,7 @@ static void test_analysis__filters(void)
 	CHECK_OK(mt_filter_new(&f, p, &fo, &err));
 	o.filter = f;
 	CHECK_OK(mt_top_build(&t, p, &o, &err));
-	CHECK_EQ_I(t->total, 3);
+	CHECK_EQ_I(row(t, "main", 1), 3);
 	mt_top_free(t);
 	mt_filter_free(f);
 
@@ -192,7 +193,7 @@ static void test_analysis__filters(void)
 	CHECK_OK(mt_filter_new(&f, p, &ft, &err));
 	o.filter = f;
 	CHECK_OK(mt_top_build(&t, p, &o, &err));
-	CHECK_EQ_I(t->total, 3);
+	CHECK_EQ_I(row(t, "main", 1), 3);
 	mt_top_free(t);
 	mt_filter_free(f);
 
@@ -273,6 +274,37 @@ static void test_analysis__findings_order_and_json(void)
 	mt_findings_free(fs);
 }
 
+static void test_analysis__prune_drop_frames(void)
+{
+	/* stacks (root first): main;a;b, main;a, main;c;b, main;rec;rec */
+	mt_profile *p = make_profile();
+	mt_error err = MT_ERROR_INIT;
+	mt_profile_intern(p, "a", 1, &p->drop_frames);
+	CHECK_OK(mt_profile_prune(p, &err));
+	mt_top *t;
+	mt_top_opts o = MT_TOP_OPTS_INIT;
+	o.col = 0;
+	CHECK_OK(mt_top_build(&t, p, &o, &err));
+	/* a is cut with everything it calls; main;a;b and main;a become main */
+	CHECK_EQ_I(row(t, "main", 0), 5);
+	CHECK_EQ_I(row(t, "b", 1), 1);     /* only main;c;b keeps b */
+	CHECK_EQ_I(row(t, "a", 1), -1);
+	CHECK_EQ_I(t->total, 10);
+	mt_top_free(t);
+	mt_profile_free(p);
+
+	/* keep_frames rescues a match; an argument list is cut before matching */
+	p = make_profile();
+	mt_profile_intern(p, "a|c", 3, &p->drop_frames);
+	mt_profile_intern(p, "c", 1, &p->keep_frames);
+	CHECK_OK(mt_profile_prune(p, &err));
+	CHECK_OK(mt_top_build(&t, p, &o, &err));
+	CHECK_EQ_I(row(t, "a", 1), -1);
+	CHECK_EQ_I(row(t, "c", 1), 1);
+	mt_top_free(t);
+	mt_profile_free(p);
+}
+
 int main(void)
 {
 	MT_RUN(test_analysis__profile_builds_and_validates);
@@ -282,5 +314,6 @@ int main(void)
 	MT_RUN(test_analysis__merge);
 	MT_RUN(test_analysis__format_value);
 	MT_RUN(test_analysis__findings_order_and_json);
+	MT_RUN(test_analysis__prune_drop_frames);
 	MT_DONE();
 }

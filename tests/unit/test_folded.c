@@ -118,7 +118,9 @@ static void test_folded__basic(void)
 	mt_profile *p = NULL;
 	mt_error err = MT_ERROR_INIT;
 	warnings w = { 0 };
+	err.doing = "caller phase";
 	CHECK_OK(read_str(&p, "a;b;c 2\na;b;d 4\na;b;c 3\na;b 5\n", &w, &err));
+	CHECK_EQ_S(err.doing, "caller phase");   /* restored on success */
 	CHECK_EQ_I(w.n, 0);
 	CHECK_EQ_I(p->nvalue_types, 1);
 	CHECK_EQ_S(mt_profile_str(p, p->value_types[0].type), "samples");
@@ -248,6 +250,13 @@ static void test_folded__invalid_lines(void)
 	CHECK_EQ_I(read_bytes(&p, s, strlen(s), &w, 1, &err), MT_EFORMAT);
 	CHECK_EQ_I(err.offset, 6);
 	CHECK(p == NULL);
+
+	/* offsets count the UTF-8 BOM */
+	mt_error_clear(&err);
+	const char *bom = "\xef\xbb\xbf" "a 1\nbad\n";
+	CHECK_EQ_I(read_bytes(&p, bom, strlen(bom), &w, 1, &err), MT_EFORMAT);
+	CHECK_EQ_I(err.offset, 7);
+	CHECK_EQ_S(err.doing, "reading stack lines");
 
 	/* nothing but invalid lines: an error that says how many */
 	mt_error_clear(&err);
