@@ -50,13 +50,14 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_fail(const mt_error *err);
 
 /* What a command can use from an input (cli_open). */
-enum { CLI_WANT_PROFILE = 1u, CLI_WANT_GOROUTINES = 2u };
+enum { CLI_WANT_PROFILE = 1u, CLI_WANT_GOROUTINES = 2u, CLI_WANT_HEAP = 4u };
 
 typedef struct cli_input {
 	const char *path;
 	mt_format format;          /* as detected from the content */
 	mt_profile *profile;       /* set when CLI_WANT_PROFILE (goroutine dumps are converted) */
 	mt_goroutines *goroutines; /* set when CLI_WANT_GOROUTINES and the input is a goroutine dump */
+	mt_heap *heap;             /* set when CLI_WANT_HEAP and the input is a heap snapshot */
 } cli_input;
 
 /*
@@ -117,5 +118,7 @@ int cmd_flame(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_dominators(int argc, char **argv);
+int cmd_retainers(int argc, char **argv);
 
 #endif

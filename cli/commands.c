@@ -57,24 +57,25 @@ int cmd_info(int argc, char **argv)
 	int status = EXIT_OK;
 	mt_sink out = mt_sink_stdio(stdout);
 	for (int i = 0; i < npos; i++) {
-		mt_profile *p;
-		int r = cli_load(pos[i], &p, strict);
+		cli_input in;
+		int r = cli_open(pos[i], CLI_WANT_PROFILE | CLI_WANT_HEAP, strict, &in);
 		if (r) {
 			status = r;
 			continue;
 		}
 		mt_error err = MT_ERROR_INIT;
 		err.path = pos[i];
-		if (json)
-			r = mt_render_info_json(p, pos[i], &out, &err);
-		else {
-			if (i)
-				mt_sink_puts(&out, "\n");
-			r = mt_render_info_text(p, pos[i], &out, &err);
-		}
+		if (!json && i)
+			mt_sink_puts(&out, "\n");
+		if (in.heap)
+			r = json ? mt_render_heap_info_json(in.heap, pos[i], &out, &err)
+				 : mt_render_heap_info_text(in.heap, pos[i], &out, &err);
+		else
+			r = json ? mt_render_info_json(in.profile, pos[i], &out, &err)
+				 : mt_render_info_text(in.profile, pos[i], &out, &err);
 		if (r)
 			status = cli_fail(&err);
-		mt_profile_free(p);
+		cli_input_free(&in);
 	}
 	free(pos);
 	if (fflush(stdout) || ferror(stdout)) {
@@ -243,7 +244,7 @@ int cmd_flame(int argc, char **argv)
 	sel_opts s;
 	sel_init(&s);
 	mt_flame_opts fo = MT_FLAME_OPTS_INIT;
-	const char *outp = "-", *format = NULL, *palette = "hot";
+	const char *outp = "-", *format = NULL, *palette = NULL;
 	int reverse = 0, lines = 0;
 	const cli_opt opts[] = {
 		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE; format from its extension (.svg, .png)", "-" },
@@ -256,7 +257,7 @@ int cmd_flame(int argc, char **argv)
 		{ "min-width", 0, OPT_DOUBLE, &fo.min_width, "PX", "omit frames narrower than this", XSTR(MT_DEFAULT_MIN_WIDTH) },
 		{ "icicle", 0, OPT_FLAG, &fo.icicle, NULL, "root at the top (icicle graph)", NULL },
 		{ "reverse", 0, OPT_FLAG, &reverse, NULL, "merge stacks from the leaf (callers above callees)", NULL },
-		{ "palette", 0, OPT_STR, &palette, "NAME", "hot, mem, io, origin, go, java, js or native", "hot" },
+		{ "palette", 0, OPT_STR, &palette, "NAME", "hot, mem, io, origin, go, java, js or native", "hot; mem for heap snapshots" },
 		{ "count-name", 0, OPT_STR, &fo.count_name, "NAME", "unit word in tooltips", "from the sample type" },
 		{ "lines", 0, OPT_FLAG, &lines, NULL, "one frame per function:line", NULL },
 		{ "no-js", 0, OPT_FLAG, &fo.no_js, NULL, "static SVG without script (for places that strip it)", NULL },
@@ -285,7 +286,8 @@ int cmd_flame(int argc, char **argv)
 	}
 	if (x.fmt == FMT_NONE || x.fmt == FMT_PPROF || x.fmt == FMT_JSON)
 		x.fmt = FMT_SVG;
-	int pal = mt_palette_from_name(palette);
+	/* default: hot for profiles, mem for heap snapshots (set below) */
+	int pal = mt_palette_from_name(palette ? palette : "hot");
 	if (pal < 0) {
 		free(pos);
 		return cli_usage_error("flame", "--palette expects hot, mem, io, origin, go, java, js or native, found \"%s\"",
@@ -304,7 +306,42 @@ int cmd_flame(int argc, char **argv)
 	mt_profile *p = NULL;
 	mt_filter *f = NULL;
 	mt_tree *t = NULL;
-	rc = cli_load_all(pos, npos, &p, s.strict);
+	if (npos == 1) {
+		/* a heap snapshot draws its dominator tree, weighted by retained size */
+		cli_input in;
+		rc = cli_open(pos[0], CLI_WANT_PROFILE | CLI_WANT_HEAP, s.strict, &in);
+		if (!rc && in.heap) {
+			mt_error err = MT_ERROR_INIT;
+			err.path = pos[0];
+			err.doing = "computing dominators";
+			mt_heap_doms *d = NULL;
+			mt_heap_tree_opts ho = MT_HEAP_TREE_OPTS_INIT;
+			if (mt_heap_dominators(&d, in.heap, &err) || mt_heap_dominator_tree(&t, in.heap, d, &ho, &err)) {
+				rc = cli_fail(&err);
+			} else {
+				x.tree = t;
+				x.fo = fo;
+				x.fo.col = 0;
+				if (!palette)
+					x.fo.palette = MT_PALETTE_MEM;
+				if (!x.fo.title)
+					x.fo.title = "Retained memory (dominator tree)";
+				if (x.fmt == FMT_PPROF || x.fmt == FMT_JSON)
+					x.fmt = FMT_SVG;
+				rc = emit(outp, emit_flame, &x);
+			}
+			mt_heap_doms_free(d);
+			cli_input_free(&in);
+			mt_tree_free(t);
+			free(pos);
+			return rc;
+		}
+		p = in.profile;
+		in.profile = NULL;
+		cli_input_free(&in);
+	} else {
+		rc = cli_load_all(pos, npos, &p, s.strict);
+	}
 	if (!rc)
 		rc = select_samples(pos[0], p, &s, &fo.col, &f);
 	if (!rc) {

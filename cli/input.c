@@ -33,6 +33,7 @@ void cli_input_free(cli_input *in)
 {
 	mt_profile_free(in->profile);
 	mt_goroutines_free(in->goroutines);
+	mt_heap_free(in->heap);
 	memset(in, 0, sizeof *in);
 }
 
@@ -73,6 +74,21 @@ int cli_open(const char *path, unsigned want, int strict, cli_input *in)
 			if (mt_goroutines_to_profile(&in->profile, in->goroutines, &err))
 				return fail(&err);
 		}
+		return 0;
+	}
+
+	if (in->format == MT_FORMAT_V8_HEAP) {
+		if (!(want & CLI_WANT_HEAP)) {
+			mt_stream_close(s);
+			mt_error_set(&err, MT_EUNSUPPORTED, MT_NO_OFFSET,
+				"expected a profile, found a V8 heap snapshot; use `memtracer info`, `leaks`, "
+				"`dominators`, `retainers` or `flame` on heap snapshots");
+			return cli_fail(&err);
+		}
+		int rc = mt_heap_read(&in->heap, s, &ro, &err);
+		mt_stream_close(s);
+		if (rc)
+			return fail(&err);
 		return 0;
 	}
 

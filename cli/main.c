@@ -16,6 +16,8 @@ static const cli_cmd commands[] = {
 	{ "convert", cmd_convert, "convert to folded stacks, pprof or JSON" },
 	{ "leaks", cmd_leaks, "leak roots: goroutines blocked forever, growth against a baseline" },
 	{ "diff", cmd_diff, "compare two profiles or two goroutine dumps (NEW - BASE)" },
+	{ "dominators", cmd_dominators, "heap snapshot: the largest objects by retained size" },
+	{ "retainers", cmd_retainers, "heap snapshot: the retaining path from the GC roots to objects" },
 	{ "help", cmd_help, "show help for a command" },
 	{ "version", cmd_version, "print the version" },
 	{ NULL, NULL, NULL },
@@ -25,7 +27,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: memtracer <command> [options] FILE...\n\n"
 		   "Offline analysis of saved profiles: pprof (gzip or plain), folded stacks and\n"
-		   "Go goroutine dumps (pprof, debug=1, debug=2, crash/SIGQUIT tracebacks).\n\n"
+		   "Go goroutine dumps (pprof, debug=1, debug=2, crash/SIGQUIT tracebacks) and V8\n"
+		   "heap snapshots.\n\n"
 		   "Commands:\n");
 	for (const cli_cmd *c = commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);

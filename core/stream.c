@@ -78,6 +78,8 @@ static int pull(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *e
 					return 0;
 				continue;
 			}
+			if (s->raw[s->raw_pos] != 0x1f && err && !err->code)
+				err->doing = "inflating gzip";
 			if (s->raw[s->raw_pos] != 0x1f)
 				return mt_error_set(err, MT_EFORMAT, s->raw_off + s->raw_pos,
 					"expected another gzip member or the end of the file, found byte 0x%02x (compressed offset)",
@@ -85,6 +87,8 @@ static int pull(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *e
 			inflateReset(&s->zs);
 			s->z_done = 0;
 		}
+		if (s->raw_pos == s->raw_len && s->raw_eof && err && !err->code)
+			err->doing = "inflating gzip";
 		if (s->raw_pos == s->raw_len && s->raw_eof)
 			return mt_error_set(err, MT_ETRUNC, s->raw_off + s->raw_len,
 				"expected more gzip data, found the end of the file (compressed offset; %llu bytes inflated)",
@@ -98,7 +102,9 @@ static int pull(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *e
 		*got = (size_t)((cap > UINT32_MAX ? UINT32_MAX : cap) - s->zs.avail_out);
 		if (z == Z_STREAM_END)
 			s->z_done = 1;
-		else if (z != Z_OK && !(z == Z_BUF_ERROR && s->zs.avail_in == 0))
+		else if (z != Z_OK && !(z == Z_BUF_ERROR && s->zs.avail_in == 0) && err && !err->code)
+			err->doing = "inflating gzip";
+		if (z != Z_OK && z != Z_STREAM_END && !(z == Z_BUF_ERROR && s->zs.avail_in == 0))
 			return mt_error_set(err, z == Z_MEM_ERROR ? MT_ENOMEM : MT_EFORMAT, s->raw_off + s->raw_pos,
 				"expected valid gzip data, found corruption (compressed offset): %s",
 				s->zs.msg ? s->zs.msg : "inflate failed");

@@ -15,6 +15,7 @@
 
 #include "memtracer/io.h"
 #include "memtracer/parse.h"
+#include "memtracer/v8prof.h"
 
 const char *mt_format_name(mt_format f)
 {
@@ -274,7 +275,10 @@ static mt_format sniff_json(const uint8_t *data, size_t len)
 		return MT_FORMAT_UNKNOWN;
 	size_t n = len - i < SNIFF_WINDOW ? len - i : SNIFF_WINDOW;
 	const uint8_t *s = data + i;
-	if (find_bytes(s, n, "\"snapshot\"") && find_bytes(s, n, "\"meta\""))
+	/* the heap reader itself says what is missing (meta, nodes...) */
+	if (find_bytes(s, n, "\"snapshot\"") &&
+	    (find_bytes(s, n, "\"meta\"") || find_bytes(s, n, "\"nodes\"") || find_bytes(s, n, "\"node_count\"") ||
+	     (s[1] == '"' && !memcmp(s, "{\"snapshot\"", 11))))
 		return MT_FORMAT_V8_HEAP;
 	if (find_bytes(s, n, "\"selfSize\""))
 		return MT_FORMAT_V8_HEAPPROF;
@@ -415,10 +419,12 @@ int mt_read_profile(mt_profile **out, const char *path, const uint8_t *data,
 		return mt_error_set(err, MT_EUNSUPPORTED, 0,
 			"expected profile.proto, found %s; convert it with `go tool pprof -proto`",
 			detail ? detail : "a legacy pprof format");
+	case MT_FORMAT_V8_CPU:
+		return mt_read_v8_cpuprofile(out, data, len, opts, err);
+	case MT_FORMAT_V8_HEAPPROF:
+		return mt_read_v8_heapprofile(out, data, len, opts, err);
 	case MT_FORMAT_GOROUTINE_TEXT:
 	case MT_FORMAT_V8_HEAP:
-	case MT_FORMAT_V8_CPU:
-	case MT_FORMAT_V8_HEAPPROF:
 	case MT_FORMAT_JFR:
 		return mt_error_set(err, MT_EUNSUPPORTED, 0, "%s is recognised but not supported yet",
 			format_phrase(f));
@@ -428,5 +434,5 @@ int mt_read_profile(mt_profile **out, const char *path, const uint8_t *data,
 	}
 	char what[160];
 	describe(data, len, what, sizeof what);
-	return mt_error_set(err, MT_EFORMAT, 0, "expected a profile (pprof, folded stacks), found %s", what);
+	return mt_error_set(err, MT_EFORMAT, 0, "expected a profile or dump (pprof, folded stacks, Go goroutine dump, V8 heap snapshot or profile, JFR), found %s", what);
 }

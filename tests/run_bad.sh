@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Malformed-input corpus (yyjson/zstd style):
 #   tests/bad/<format>/n_*   must fail: `memtracer info FILE` exits 1 and
-#                            prints exactly the line in n_*.err on stderr
+#                            prints exactly the line in n_X.err on stderr
+#                            (n_X.ext.err when two inputs share the stem X)
 #   tests/bad/<format>/y_*   must parse: exit 0
 set -u
 cd "${MT_SRC:?}" || exit 1
@@ -18,7 +19,8 @@ for f in tests/bad/*/n_* tests/bad/*/y_*; do
   rc=$?
   case "$base" in
   n_*)
-    exp="${f%.*}.err"
+    exp="$f.err"
+    [ -f "$exp" ] || exp="${f%.*}.err"
     if [ "$rc" -ne 1 ]; then
       echo "not ok $n - $f: exit $rc, expected 1"; head -3 "$err" | sed 's/^/#   /'; fail=$((fail + 1))
     elif [ ! -f "$exp" ]; then

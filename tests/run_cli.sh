@@ -36,7 +36,7 @@ expect "no arguments is a usage error" 2 -- "$BIN"
 expect "unknown command" 2 -- "$BIN" frobnicate
 check "unknown command lists commands" grep -q "flame" "$work/err"
 expect "--help" 0 -- "$BIN" --help
-for c in info top flame convert leaks diff; do
+for c in info top flame convert leaks diff dominators retainers; do
   expect "$c --help" 0 -- "$BIN" $c --help
   check "$c --help shows usage" grep -q "Usage: memtracer $c" "$work/out"
   expect "help $c" 0 -- "$BIN" help $c
@@ -112,6 +112,23 @@ expect "diff of incompatible profiles" 1 -- "$BIN" diff "$CPU" "$HEAP"
 expect "diff needs two inputs" 2 -- "$BIN" diff "$CPU"
 expect "flame of a goroutine dump" 0 -- "$BIN" flame "$G/goroutine.debug2.txt" -o "$work/g.svg"
 check "state frames in the goroutine flame graph" grep -q '\[chan receive\]' "$work/g.svg"
+
+# heap snapshots (the V8 corpus beside the checkout, when present)
+V=${MT_SHARED:-}/corpus/v8
+if [ -n "${MT_SHARED:-}" ] && [ -f "$V/final.heapsnapshot" ]; then
+  expect "info on a heap snapshot" 0 -- "$BIN" info --json "$V/final.heapsnapshot"
+  check "heap info counts" grep -q '"format":"v8-heapsnapshot".*"nodes":49867' "$work/out"
+  expect "dominators --json" 0 -- "$BIN" dominators --json -n 3 "$V/final.heapsnapshot"
+  check "dominators rows" grep -Eq '^\{"rows":\[\{"id":[0-9]+,"name":"[^"]*","type":"[a-z ]+","self":[0-9]+,"retained":[0-9]+,"distance":[0-9]+' "$work/out"
+  expect "retainers --name" 0 -- "$BIN" retainers --name 'resizable-panel' --max 1 "$V/final.heapsnapshot"
+  check "retainer path text" grep -q ' -> ' "$work/out"
+  expect "retainers --id unknown" 1 -- "$BIN" retainers --id 987654321 "$V/final.heapsnapshot"
+  expect "retainers needs --id or --name" 2 -- "$BIN" retainers "$V/final.heapsnapshot"
+  expect "flame of a heap snapshot" 0 -- "$BIN" flame --no-js "$V/final.heapsnapshot" -o "$work/h.svg"
+  check "dominator flame title" grep -q 'Retained memory' "$work/h.svg"
+  expect "top on a heap snapshot is an input error" 1 -- "$BIN" top "$V/final.heapsnapshot"
+  expect "dominators on a profile is an input error" 1 -- "$BIN" dominators "$CPU"
+fi
 
 # outputs are atomic: a failed run leaves the old file untouched and no temp files
 echo "previous" >"$work/keep.svg"

@@ -153,6 +153,179 @@ void mt_heap_doms_free(mt_heap_doms *d);
 int mt_heap_retainer_path(const mt_heap *h, const mt_heap_doms *d, uint32_t node,
 	uint32_t *edges, uint32_t cap, mt_error *err);
 
+/* ---- dominators, paths and their views (analysis/heap.c: edge_from, edge_links; analysis/heap_dominators.c: the rest) ---- */
+
+/* The node an edge leaves from (binary search over first_edge). */
+uint32_t mt_heap_edge_from(const mt_heap *h, uint32_t edge);
+
+/*
+ * The edges a retainer path may follow (and that DevTools' distances and
+ * memlab's paths follow): every retaining edge plus shortcut edges, which
+ * V8 emits as display links (Window --native_context-->, --global_object-->)
+ * and which never count for dominators. Weak edges never link.
+ */
+int mt_heap_edge_links(const mt_heap *h, uint32_t edge);
+
+/*
+ * mt_heap_dominators semantics: iterative Lengauer-Tarjan over the edges
+ * mt_heap_edge_retains() accepts (DevTools' essential edges: no weak edge,
+ * no shortcut except from node 0, not the WeakMap table's edge to a value,
+ * which the key's edge keeps; DevTools' page-owned-object filter is not
+ * applied), from node 0 (edges are visited in
+ * snapshot order, so the DFS and every tie are deterministic). Nodes not
+ * reachable from node 0 get idom 0, retained = their own self size and
+ * distance UINT32_MAX; their edges do not affect reachable nodes.
+ * retained[0] is the sum of every self size. distance: BFS edge count from
+ * node 0 over the same edges (node 0 = 0, "(GC roots)" = 1).
+ * The result also carries the retainer-path tree used by
+ * mt_heap_retainer_path, so @d there must come from mt_heap_dominators
+ * (or be NULL: the path is then searched from scratch).
+ *
+ * mt_heap_retainer_path semantics: the path starts at a user root when the
+ * node is reachable from one — targets of node 0's non-synthetic edges and
+ * "(Document DOM trees)" (DevTools' user roots), and native nodes named
+ * "Window" / "Window / ..." (memlab's roots) — else at node 0. Among
+ * paths of equal length the one with the fewest system hops wins (hidden
+ * edges, code, object shapes, NativeContext's hidden edges, descriptor
+ * values, C++/Blink root categories...), then the first found in snapshot
+ * order. Edges: mt_heap_edge_links(). A user root itself gets its path from
+ * node 0. When the path is longer than @cap nothing is written and the
+ * length is still returned (call again with a larger buffer). Returns 0
+ * for node 0 and for unreachable nodes.
+ */
+
+/*
+ * A node as a path step (readable; at most @cap-1 bytes, NUL-terminated,
+ * returns the full length): closures "onResize (closure)" ("(anonymous
+ * closure)" when unnamed), detached natives "Detached <div ...>", strings
+ * quoted ("\"mem-trace-...\""), C++ template arguments folded
+ * ("blink::HeapVector<...>"), node 0 "(root)", names over 80 bytes cut
+ * with "..."; control bytes become '?'.
+ */
+size_t mt_heap_node_label(const mt_heap *h, uint32_t node, char *buf, size_t cap);
+
+/*
+ * The aggregation class of a node, used by the dominator flame tree and
+ * meant for any per-class summary: object/native: its name with a trailing
+ * " @<digits>" dropped, "<div id=...>" shortened to "<div>" (DevTools'
+ * class names) and "Detached " in front when detached; closures
+ * "(closure) name"; strings "(string)", "(concatenated string)",
+ * "(sliced string)"; arrays their "(...)" name or "(array)"; code
+ * "(compiled code)"; hidden "(system)"; synthetic and object shapes their
+ * name; others "(<type>)".
+ */
+size_t mt_heap_node_class(const mt_heap *h, uint32_t node, char *buf, size_t cap);
+
+/*
+ * Formats a retainer path (edge indices root-first, as mt_heap_retainer_path
+ * writes them) as one line, snprintf-style (returns the full length, always
+ * NUL-terminates when @cap > 0). Grammar:
+ *   path  = label *( " -> " step )
+ *   step  = name " -> " label      ; named edge (property, context, internal,
+ *                                  ;   shortcut...): the name, then the node
+ *         / name                   ; named edge into a "system / Context"
+ *                                  ;   scope: the scope node is left out
+ *   and an element or hidden edge, or a named edge whose name is all
+ *   digits (V8's internal slots), appends "[i]" to the label before it:
+ *   label "[" i "]" " -> " label.
+ * Labels are mt_heap_node_label(). A path from node 0 starts at the node
+ * node 0 points to ("(GC roots)[10] -> ..."), since "(root)" says nothing.
+ * WeakMap entry edges print "WeakMap value". Example:
+ *   Window / http://x[25] -> blink::EventTargetData[1] -> ... ->
+ *   onResize (closure) -> context -> panelNode -> Detached <div class="panel">
+ */
+size_t mt_heap_path_format(const mt_heap *h, const uint32_t *edges, uint32_t n,
+	char *buf, size_t cap);
+
+/* The dominator tree as an mt_tree (for flame/icicle graphs). */
+typedef struct mt_heap_tree_opts {
+	unsigned version;
+	uint32_t max_depth;     /* frames below this depth merge into one "(deeper)" frame; 0 = default */
+} mt_heap_tree_opts;
+
+#define MT_HEAP_TREE_OPTS_VERSION 1
+#define MT_HEAP_TREE_DEFAULT_DEPTH 64
+#define MT_HEAP_TREE_OPTS_INIT { MT_HEAP_TREE_OPTS_VERSION, MT_HEAP_TREE_DEFAULT_DEPTH }
+
+/*
+ * One column "retained"/"bytes". The tree root ("all") is node 0; every
+ * other node becomes the child, named mt_heap_node_class(), of its
+ * immediate dominator's frame, so siblings of one class merge and each
+ * frame's total is the summed retained size of the nodes it stands for
+ * (root total = sum of every self size). Iterative; @opts may be NULL.
+ */
+int mt_heap_dominator_tree(mt_tree **out, const mt_heap *h, const mt_heap_doms *d,
+	const mt_heap_tree_opts *opts, mt_error *err);
+
+/* One row of `memtracer dominators`. */
+typedef struct mt_heap_row {
+	uint32_t node;          /* node index */
+	uint32_t id;            /* V8 object id */
+	uint64_t self, retained;
+	uint32_t distance;      /* UINT32_MAX = unreachable */
+} mt_heap_row;
+
+enum { MT_HEAP_TOP_SYNTHETIC = 1u << 0 };   /* also list synthetic nodes (root categories) */
+
+/*
+ * The @n nodes with the largest retained size (0 = all), largest first,
+ * ties by node index. Node 0 is never listed; synthetic nodes only with
+ * MT_HEAP_TOP_SYNTHETIC. *@rows is malloc()ed (free()); O(N log n).
+ */
+int mt_heap_top_retained(mt_heap_row **rows, uint32_t *nrows, const mt_heap *h,
+	const mt_heap_doms *d, uint32_t n, unsigned flags, mt_error *err);
+
+/*
+ * Nodes to show paths for (`retainers --id N | --name RE`): the node with
+ * V8 id @id (when @re is NULL), or every node whose name matches the POSIX
+ * extended regex @re (a bad regex is MT_EINVAL), in node order, at most
+ * @max (0 = no limit). *@nodes is malloc()ed (free()).
+ */
+int mt_heap_find_nodes(uint32_t **nodes, uint32_t *n, const mt_heap *h, const char *re,
+	uint64_t id, uint32_t max, mt_error *err);
+
+/* ---- renderers (render/heap_tables.c) ---- */
+
+/* {"rows":[{"id":N,"name":"...","type":"...","self":N,"retained":N,"distance":N},...]};
+ * distance is null for unreachable nodes. */
+int mt_render_heap_dominators_json(const mt_heap *h, const mt_heap_row *rows, uint32_t n,
+	mt_sink *out, mt_error *err);
+/* A table: retained, self, distance, type, @id, name. */
+int mt_render_heap_dominators_text(const mt_heap *h, const mt_heap_row *rows, uint32_t n,
+	mt_sink *out, mt_error *err);
+
+/*
+ * {"matches":[{"id":N,"name":"...","type":"...","retained":N,"path":[{"node":"...",
+ * "type":"...","id":N,"edge":"...","edge_type":"..."},...],"text":"..."}]}
+ * path lists the nodes root-first; each step's "edge"/"edge_type" is the
+ * edge that leads into that node (null for the first step); "node" is the
+ * raw node name. A node with no retaining path has "path":[] and "text":"".
+ */
+int mt_render_heap_retainers_json(const mt_heap *h, const mt_heap_doms *d,
+	const uint32_t *nodes, uint32_t n, mt_sink *out, mt_error *err);
+/* Each match: "@id type name (retained X)" and its path text on the next line. */
+int mt_render_heap_retainers_text(const mt_heap *h, const mt_heap_doms *d,
+	const uint32_t *nodes, uint32_t n, mt_sink *out, mt_error *err);
+
+/*
+ * Opens @path ("-" = stdin; gzip transparent) and streams it through
+ * mt_heap_read(). Returns 0 with *@out set, or an error with *@out NULL.
+ */
+int mt_heap_load(mt_heap **out, const char *path, const mt_read_opts *o, mt_error *err);
+
+/* mt_heap_read() over bytes in memory (not gzip); for tests and fuzzing. */
+int mt_heap__read_memory(mt_heap **out, const uint8_t *data, size_t len,
+	const mt_read_opts *o, mt_error *err);
+
+/*
+ * `memtracer info` for a heap snapshot: counts of nodes, edges and strings,
+ * total self size, per node type count and self size (sorted by type
+ * name), the optional V8 parts present and the number of nodes with
+ * detachedness 2. @path is shown as given.
+ */
+int mt_render_heap_info_text(const mt_heap *h, const char *path, mt_sink *out, mt_error *err);
+int mt_render_heap_info_json(const mt_heap *h, const char *path, mt_sink *out, mt_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -249,9 +249,9 @@ def build():
     case("n_legacy_go_cpu", legacy, "detecting the format",
          "expected profile.proto, found legacy Go binary CPU profile (pre-2016); convert it with `go tool pprof -proto`", 0)
     case("n_empty", b"", "detecting the format",
-         "expected a profile (pprof, folded stacks), found an empty input", 0)
+         "expected a profile or dump (pprof, folded stacks, Go goroutine dump, V8 heap snapshot or profile, JFR), found an empty input", 0)
     case("n_gzip_twice", gzip.compress(gzip.compress(bytes(mutex), mtime=0), mtime=0), "detecting the format",
-         "expected a profile (pprof, folded stacks), found gzip data inside the (already gunzipped) input", 0)
+         "expected a profile or dump (pprof, folded stacks, Go goroutine dump, V8 heap snapshot or profile, JFR), found gzip data inside the (already gunzipped) input", 0)
 
     # --- must parse
     case("y_mutex", mutex)

@@ -633,13 +633,13 @@ static void test_pprof__read_profile_dispatch(void)
 	mt_error_clear(&err);
 	const uint8_t bin[] = { 0x00, 0x01, 0xfe, 0x7f, 0x10, 0x20 };
 	CHECK_EQ_I(mt_read_profile(&pr, "b", bin, sizeof bin, NULL, &err), MT_EFORMAT);
-	CHECK_EQ_S(err.msg, "expected a profile (pprof, folded stacks), found binary data starting 00 01 fe 7f 10 20");
+	CHECK_EQ_S(err.msg, "expected a profile or dump (pprof, folded stacks, Go goroutine dump, V8 heap snapshot or profile, JFR), found binary data starting 00 01 fe 7f 10 20");
 	CHECK_EQ_I(err.offset, 0);
 
 	mt_error err2 = MT_ERROR_INIT;
 	const char *t = "hello world\nthis is not a profile\n";
 	CHECK_EQ_I(mt_read_profile(&pr, "t", (const uint8_t *)t, strlen(t), NULL, &err2), MT_EFORMAT);
-	CHECK_EQ_S(err2.msg, "expected a profile (pprof, folded stacks), found text starting \"hello world\"");
+	CHECK_EQ_S(err2.msg, "expected a profile or dump (pprof, folded stacks, Go goroutine dump, V8 heap snapshot or profile, JFR), found text starting \"hello world\"");
 
 	/* an explicit format skips detection */
 	pb p = { { 0 }, 0 };
