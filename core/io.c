@@ -327,6 +327,22 @@ int mt_outfile_open(mt_outfile *o, const char *path, mt_error *err)
 		o->sink = mt_sink_stdio(stdout);
 		return 0;
 	}
+	/*
+	 * A target that exists and is not a regular file (/dev/null, a FIFO, a
+	 * terminal) is written directly: renaming a temporary file over it
+	 * would replace the device with a file.
+	 */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "expected a file to write, found a directory");
+		o->f = fopen(path, "wb");
+		if (!o->f)
+			return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "cannot open for writing: %s", strerror(errno));
+		o->direct = 1;
+		o->sink = mt_sink_stdio(o->f);
+		return 0;
+	}
 	size_t n = strlen(path) + 32;
 	o->tmp_path = malloc(n);
 	if (!o->tmp_path)
@@ -363,6 +379,16 @@ int mt_outfile_commit(mt_outfile *o, mt_error *err)
 		if (fflush(stdout) != 0 || ferror(stdout) || failed)
 			return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "cannot write to standard output: %s",
 				strerror(errno));
+		return 0;
+	}
+	if (o->direct) {
+		int bad = failed || fflush(o->f) != 0 || ferror(o->f);
+		int e = errno;
+		if (fclose(o->f) != 0)
+			bad = 1;
+		o->f = NULL;
+		if (bad)
+			return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "cannot write: %s", strerror(e));
 		return 0;
 	}
 	int bad = failed || fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;

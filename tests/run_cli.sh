@@ -135,6 +135,9 @@ echo "previous" >"$work/keep.svg"
 expect "failed run keeps the old output" 1 -- "$BIN" flame does-not-exist -o "$work/keep.svg"
 check "old output intact" grep -q previous "$work/keep.svg"
 check "no temp files left" test -z "$(ls -A "$work" | grep tmp)"
+# a device target is written in place, never replaced by a file
+expect "output to /dev/null" 0 -- "$BIN" convert "$CPU" --to folded -o /dev/null
+check "/dev/null is still a character device" test -c /dev/null
 # inputs are never modified
 sum1=$(sha256sum "$CPU")
 "$BIN" convert "$CPU" --to folded >/dev/null 2>&1

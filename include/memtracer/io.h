@@ -84,13 +84,16 @@ mt_sink mt_sink_stdio(FILE *f);
 /*
  * An output file written atomically: a temp file in the same directory,
  * renamed over @path by mt_outfile_commit(). "-" means stdout (checked
- * with fflush/ferror on commit). mt_outfile_abort() removes the temp file.
+ * with fflush/ferror on commit). A target that exists and is not a regular
+ * file (/dev/null, a FIFO) is written in place. mt_outfile_abort() removes
+ * the temp file.
  */
 typedef struct mt_outfile {
 	const char *path;
 	char *tmp_path;
 	FILE *f;
 	int is_stdout;
+	int direct;            /* target is a device or FIFO: written in place */
 	mt_sink sink;
 } mt_outfile;
 
