@@ -350,117 +350,7 @@ const char *mt_gr_infer_state(const mt_strtab *strings, const mt_gr_frame *frame
 	return parked ? "waiting" : "running";
 }
 
-/* ---- from / to profiles ---- */
-
-int mt_goroutines_from_profile(mt_goroutines **out, const mt_profile *p, mt_error *err)
-{
-	*out = NULL;
-	uint32_t col = 0;
-	int found = 0;
-	for (uint32_t c = 0; c < p->nvalue_types; c++)
-		if (!strcmp(mt_profile_str(p, p->value_types[c].type), "goroutine")) {
-			col = c;
-			found = 1;
-		}
-	if (!found)
-		return mt_error_set(err, MT_EFORMAT, MT_NO_OFFSET,
-			"expected a goroutine profile (sample type \"goroutine\"), found %s",
-			p->nvalue_types ? mt_profile_str(p, p->value_types[0].type) : "no sample types");
-	mt_gr_builder *b;
-	int rc = mt_gr_builder_new(&b, "pprof");
-	if (rc)
-		return mt_error_set(err, rc, MT_NO_OFFSET, "out of memory");
-	mt_strtab *st = mt_gr_builder_strings(b);
-	mt_str_id *map = calloc(mt_strtab_count(p->strings), sizeof *map);
-	mt_gr_frame *fr = NULL;
-	size_t fr_cap = 0;
-	mt_gr_label *lb = NULL;
-	size_t lb_cap = 0;
-	if (!map) {
-		rc = MT_ENOMEM;
-		goto out;
-	}
-#define MAP(dst, id)                                                                          \
-	do {                                                                                      \
-		if ((id) && !map[id]) {                                                               \
-			mt_str_id nid_;                                                                   \
-			if ((rc = mt_strtab_intern(st, mt_profile_str(p, id), mt_strtab_len(p->strings, id), \
-				     &nid_)))                                                             \
-				goto out;                                                                 \
-			map[id] = nid_ + 1;                                                               \
-		}                                                                                     \
-		(dst) = (id) ? map[id] - 1 : 0;                                                       \
-	} while (0)
-	for (uint32_t s = 0; s < p->nsamples; s++) {
-		int64_t v = p->values[(size_t)s * p->nvalue_types + col];
-		if (v <= 0)
-			continue;
-		uint32_t nf = 0;
-		for (uint32_t k = p->sample_loc_off[s]; k < p->sample_loc_off[s + 1]; k++) {
-			const mt_location *l = &p->locations[p->sample_locs[k]];
-			uint32_t nl = l->nlines ? l->nlines : 1;
-			if (mt_grow(&fr, &fr_cap, (size_t)nf + nl, sizeof *fr)) {
-				rc = MT_ENOMEM;
-				goto out;
-			}
-			if (!l->nlines) {
-				char buf[64];
-				snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)l->address);
-				if ((rc = mt_strtab_intern_cstr(st, buf, &fr[nf].func)))
-					goto out;
-				fr[nf].file = 0;
-				fr[nf].line = 0;
-				nf++;
-				continue;
-			}
-			for (uint32_t j = 0; j < l->nlines; j++) {
-				const mt_line *ln = &p->lines[l->first_line + j];
-				const mt_function *fn = &p->functions[ln->func];
-				MAP(fr[nf].func, fn->name);
-				MAP(fr[nf].file, fn->filename);
-				fr[nf].line = ln->line;
-				nf++;
-			}
-		}
-		uint32_t nlab = 0;
-		for (uint32_t k = p->sample_label_off[s]; k < p->sample_label_off[s + 1]; k++) {
-			const mt_label *l = &p->labels[k];
-			if (!l->str)
-				continue;
-			if (mt_grow(&lb, &lb_cap, (size_t)nlab + 1, sizeof *lb)) {
-				rc = MT_ENOMEM;
-				goto out;
-			}
-			MAP(lb[nlab].key, l->key);
-			MAP(lb[nlab].value, l->str);
-			lb[nlab].count = 0;
-			nlab++;
-		}
-#undef MAP
-		mt_gr_one one = { 0 };
-		one.wait_minutes = -1;
-		one.frames = fr;
-		one.nframes = nf;
-		one.labels = lb;
-		one.nlabels = nlab;
-		one.count = (uint64_t)v;
-		if ((rc = mt_gr_builder_add(b, &one)))
-			goto out;
-	}
-	free(map);
-	free(fr);
-	free(lb);
-	rc = mt_gr_builder_finish(b, out);
-	if (rc)
-		return mt_error_set(err, rc, MT_NO_OFFSET, "out of memory");
-	return 0;
-out:
-	free(map);
-	free(fr);
-	free(lb);
-	mt_gr_builder_free(b);
-	return mt_error_set(err, rc, MT_NO_OFFSET, "building goroutine buckets failed: %s", mt_code_name(rc));
-}
+/* ---- to a profile (from a profile: parsers/goroutine_text.c, which normalises frames the same way) ---- */
 
 int mt_goroutines_to_profile(mt_profile **out, const mt_goroutines *g, mt_error *err)
 {
@@ -487,6 +377,10 @@ int mt_goroutines_to_profile(mt_profile **out, const mt_goroutines *g, mt_error 
 			goto fail;
 		}
 		int n = snprintf(sbuf, sizeof sbuf, "[%s]", mt_strtab_get(g->strings, bk->state));
+		if (n < 0)
+			n = 0;
+		if ((size_t)n >= sizeof sbuf)
+			n = (int)sizeof sbuf - 1; /* a hostile, over-long state is cut */
 		if ((rc = mt_profile_frame(p, sbuf, (size_t)n, "", 0, 0, MT_LANG_STATE, &locs[0])))
 			goto fail;
 		for (uint32_t k = 0; k < bk->nframes; k++) {

@@ -94,8 +94,15 @@ int cli_open(const char *path, unsigned want, int strict, cli_input *in)
 
 	mt_input data;
 	err.doing = "reading the input";
-	int rc = mt_input_from_stream(&data, path, s, 0, &err);
-	mt_stream_close(s);
+	int rc;
+	if (strcmp(path, "-") != 0 && !mt_stream_is_gzip(s)) {
+		/* a plain file: map it instead of copying it through the stream */
+		mt_stream_close(s);
+		rc = mt_input_read(&data, path, 0, &err);
+	} else {
+		rc = mt_input_from_stream(&data, path, s, 0, &err);
+		mt_stream_close(s);
+	}
 	if (rc)
 		return cli_fail(&err);
 	err.doing = NULL;

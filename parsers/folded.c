@@ -468,6 +468,12 @@ typedef struct folded_state {
 	size_t acc_cap;
 	uint32_t *locs;
 	size_t locs_cap;
+	/* the previous stack, for reusing its frames: stackcollapse output is
+	 * sorted, so neighbours share long prefixes */
+	size_t prev_off, prev_len;
+	uint32_t *prev_locs;    /* root first */
+	size_t prev_cap;
+	uint32_t prev_n;
 	char *name;         /* a frame name with invalid UTF-8 repaired */
 	size_t name_len, name_cap;
 	mt_profile *p;
@@ -552,6 +558,7 @@ static void state_free(folded_state *st)
 	free(st->t.owned);
 	span_table_free(&st->stacks);
 	span_table_free(&st->frames);
+	free(st->prev_locs);
 	free(st->acc);
 	free(st->locs);
 	free(st->name);
@@ -581,8 +588,33 @@ static int stack_locs(folded_state *st, uint32_t si, uint32_t *nlocs, mt_error *
 	if (mt_grow(&st->locs, &st->locs_cap, (size_t)depth, sizeof *st->locs))
 		return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "cannot allocate a stack of %llu frames",
 			(unsigned long long)depth);
+	if (mt_grow(&st->prev_locs, &st->prev_cap, (size_t)depth, sizeof *st->prev_locs))
+		return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "cannot allocate a stack of %llu frames",
+			(unsigned long long)depth);
+	/*
+	 * Frames wholly inside the bytes this stack shares with the previous
+	 * one (up to a ';' in both) resolve to the same locations: reuse them.
+	 */
 	size_t fs = s;
-	for (size_t i = s;; i++) {
+	if (st->prev_len) {
+		const uint8_t *a = base + st->prev_off, *b = base + s;
+		size_t m = st->prev_len < sp->len ? st->prev_len : sp->len, k = 0, last_sep = 0;
+		uint32_t shared = 0;
+		while (k < m && a[k] == b[k]) {
+			if (a[k] == ';') {
+				shared++;
+				last_sep = k + 1;
+			}
+			k++;
+		}
+		if (shared > st->prev_n)
+			shared = st->prev_n;
+		for (uint32_t f = 0; f < shared; f++)
+			st->locs[depth - 1 - f] = st->prev_locs[f];
+		n = shared;
+		fs = s + last_sep;
+	}
+	for (size_t i = fs;; i++) {
 		if (i < e && base[i] != ';')
 			continue;
 		size_t flen = i - fs;
@@ -615,6 +647,11 @@ static int stack_locs(folded_state *st, uint32_t si, uint32_t *nlocs, mt_error *
 			break;
 		fs = i + 1;
 	}
+	for (uint32_t f = 0; f < n; f++)
+		st->prev_locs[f] = st->locs[depth - 1 - f];
+	st->prev_n = n;
+	st->prev_off = s;
+	st->prev_len = e - s;
 	*nlocs = n;
 	return 0;
 }

@@ -1514,7 +1514,7 @@ static int map_str(mt_strtab *st, const mt_profile *p, mt_str_id *map, mt_str_id
  * whole stack and the frames are then normalised (runtime frames dropped)
  * so that buckets match those of debug=1 and debug=2 dumps.
  */
-static int gr_from_pprof(mt_goroutines **out, const mt_profile *p, mt_error *err)
+int mt_goroutines_from_profile(mt_goroutines **out, const mt_profile *p, mt_error *err)
 {
 	*out = NULL;
 	uint32_t col = 0;
@@ -1728,7 +1728,7 @@ int mt_goroutines_load(mt_goroutines **out, const char *path, const mt_read_opts
 		if (rc)
 			goto out;
 		err->doing = "reading goroutine profile";
-		rc = gr_from_pprof(out, p, err);
+		rc = mt_goroutines_from_profile(out, p, err);
 		mt_profile_free(p);
 	} else if (f == MT_FORMAT_GOROUTINE_TEXT) {
 		rc = mt_read_goroutines_text(out, s, o, err);

@@ -531,6 +531,8 @@ static void test_goroutine_text__errors(void)
 		  "expected a frame line `#\\t0x...\\tpkg.func+0x...\\tfile.go:123`, found \"zz\"" },
 		{ "goroutine profile: total 1\n1 @ 0x1\n# labels: {\"a\":b}\n", MT_EFORMAT, 35,
 		  "expected a label map `{\"key\":\"value\", ...}`, found \"# labels: {\\\"a\\\":b}\"" },
+		{ "goroutine profile: total 1\n1 @ 0x1\n# labels: {\"k\":\"a\", \"k\":\"b\"}\n", MT_EFORMAT, 35,
+		  "expected distinct label keys, found \"k\" twice in \"# labels: {\\\"k\\\":\\\"a\\\", \\\"k\\\":\\\"b\\\"}\"" },
 		{ "goroutine profile: total 1\n0 @ 0x1\n", MT_EFORMAT, 27,
 		  "expected a goroutine count from 1 to 2^63-1, found \"0 @ 0x1\"" },
 		{ "goroutine profile: total x\n", MT_EFORMAT, 0,
