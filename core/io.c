@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -199,6 +200,28 @@ int mt_input_read(mt_input *in, const char *path, uint64_t max_len, mt_error *er
 			return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "expected a file, found a directory");
 		}
 	}
+	/*
+	 * A large plain regular file is mapped rather than copied: readers only
+	 * read it, and the page cache then serves it without a second copy.
+	 */
+	struct stat st;
+	if (!is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (off_t)(1 << 20) &&
+	    (uint64_t)st.st_size <= max_len && (uint64_t)st.st_size <= SIZE_MAX) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m != MAP_FAILED) {
+			const uint8_t *b = m;
+			if (!mt_is_gzip(b, (size_t)st.st_size)) {
+				close(fd);
+				madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+				in->data = m;
+				in->len = (size_t)st.st_size;
+				in->raw_len = (size_t)st.st_size;
+				in->mapped = 1;
+				return 0;
+			}
+			munmap(m, (size_t)st.st_size);
+		}
+	}
 	uint8_t *raw = NULL;
 	size_t raw_len = 0;
 	int rc = read_all(fd, path, &raw, &raw_len, max_len, err);
@@ -230,7 +253,11 @@ void mt_input_free(mt_input *in)
 {
 	if (!in)
 		return;
-	free(in->data);
+	if (in->mapped)
+		munmap(in->data, in->len);
+	else
+		free(in->data);
+	in->mapped = 0;
 	in->data = NULL;
 	in->len = 0;
 }

@@ -12,7 +12,9 @@
  * 120 is "12".
  *
  * Frame names cannot carry the separators of the format: ';' becomes ':'
- * (as stackcollapse-perf.pl does) and a newline becomes a space.
+ * (as stackcollapse-perf.pl does) and a newline becomes a space. When the
+ * first line would start with what readers take for a byte order mark, a
+ * UTF-8 BOM is written first (see looks_like_bom()).
  *
  * The walk is iterative (first_child / next_sibling / parent), with one path
  * buffer reused across lines and a table of path lengths per depth.
@@ -64,7 +66,7 @@ static void ob_write(outbuf *o, const char *s, size_t n)
  */
 static size_t format_fixed(int64_t v, uint32_t dec, char *buf)
 {
-	char digits[24];
+	char digits[MAX_DECIMALS + 24];
 	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	size_t nd = 0;
 	do {
@@ -92,6 +94,18 @@ static size_t format_fixed(int64_t v, uint32_t dec, char *buf)
 		}
 	}
 	return k;
+}
+
+/*
+ * Would a reader take the start of the output for a byte order mark (a
+ * first frame named "\ufeff..." or raw FF FE / FE FF bytes)? Then a UTF-8
+ * BOM goes first, so the reader strips that one and keeps the name whole.
+ */
+static int looks_like_bom(const uint8_t *s, size_t n)
+{
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+		return 1;
+	return n >= 2 && ((s[0] == 0xff && s[1] == 0xfe) || (s[0] == 0xfe && s[1] == 0xff));
 }
 
 int mt_write_folded(const mt_tree *t, uint32_t col, mt_sink *out, mt_error *err)
@@ -125,6 +139,7 @@ int mt_write_folded(const mt_tree *t, uint32_t col, mt_sink *out, mt_error *err)
 	}
 	plen[0] = 0;
 
+	int first = 1;
 	uint32_t n = t->nodes[0].first_child;
 	while (n && n < t->nnodes) {
 		const mt_tree_node *nd = &t->nodes[n];
@@ -160,6 +175,9 @@ int mt_write_folded(const mt_tree *t, uint32_t col, mt_sink *out, mt_error *err)
 			path[k++] = ' ';
 			k += format_fixed(v, dec, path + k);
 			path[k++] = '\n';
+			if (first && looks_like_bom((const uint8_t *)path, k))
+				ob_write(o, "\xef\xbb\xbf", 3);
+			first = 0;
 			ob_write(o, path, k);
 			if (o->rc)
 				break;

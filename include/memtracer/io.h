@@ -29,6 +29,7 @@ typedef struct mt_input {
 	size_t len;
 	int was_gzip;          /* 1 if the file was gzip-compressed */
 	size_t raw_len;        /* size on disk */
+	int mapped;            /* data is a read-only mmap of the file (not malloc()ed) */
 } mt_input;
 
 /*

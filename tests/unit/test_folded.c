@@ -478,8 +478,27 @@ static void test_folded__writer(void)
 	CHECK_OK(mt_write_folded(t, 0, &s, &err));
 	CHECK_EQ_S(mb.data, "a:x 1.5\na:x;b c -0.025\nz 0.007\n");
 	CHECK_EQ_I(mt_write_folded(t, 1, &s, &err), MT_EINVAL);
+	/* a wide scale: 7 at 30 decimals */
+	mb.len = 0;
+	t->types[0].decimals = 30;
+	CHECK_OK(mt_write_folded(t, 0, &s, &err));
+	CHECK(strstr(mb.data, "\nz 0.000000000000000000000000000007\n") != NULL);
 	mt_membuf_free(&mb);
 	mt_tree_free(t);
+
+	/* a first frame starting with U+FEFF gets a real BOM before it */
+	mt_profile *p = NULL;
+	warnings w = { 0 };
+	CHECK_OK(read_str(&p, "\n\xef\xbb\xbfx;y 5\n\xf0\x9f\x94\xa5 1\n", &w, &err));
+	char *f = folded_of(p);
+	CHECK_EQ_S(f, "\xef\xbb\xbf\xef\xbb\xbfx;y 5\n\xf0\x9f\x94\xa5 1\n");
+	mt_profile_free(p);
+	CHECK_OK(read_str(&p, f, &w, &err));
+	char *f2 = folded_of(p);
+	CHECK_EQ_S(f2, f);
+	free(f);
+	free(f2);
+	mt_profile_free(p);
 }
 
 /* ---- fixtures ---- */
