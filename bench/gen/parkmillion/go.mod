@@ -1,0 +1,3 @@
+module memtracer-bench-parkmillion
+
+go 1.19

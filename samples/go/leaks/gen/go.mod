@@ -1,0 +1,3 @@
+module memtracer-leakzoo
+
+go 1.19
