@@ -113,6 +113,37 @@ expect "diff needs two inputs" 2 -- "$BIN" diff "$CPU"
 expect "flame of a goroutine dump" 0 -- "$BIN" flame "$G/goroutine.debug2.txt" -o "$work/g.svg"
 check "state frames in the goroutine flame graph" grep -q '\[chan receive\]' "$work/g.svg"
 
+# leakzoo (samples/go/leaks/MANIFEST.md): every pattern, its state, count and creator
+Z=samples/go/leaks
+for f in goroutine.aged.debug2.txt goroutine.leaked.pb.gz goroutine.leaked.debug1.txt sigquit.traceback.txt; do
+  expect "leaks on leakzoo $f" 0 -- "$BIN" leaks --json "$Z/$f"
+  check "leakzoo $f: every pattern found" python3 - "$work/out" "$f" <<'PY'
+import json, sys
+got = {(x["root"], x["state"]): x for x in json.load(open(sys.argv[1]))["findings"]}
+text = sys.argv[2].endswith(".txt") and "debug1" not in sys.argv[2]
+want = [("main.awaitApproval", "chan receive", 30, "net/http.(*Server).Serve"),
+        ("main.publishQuote", "chan send", 7, "main.(*zoo).handleQuote"),
+        ("main.relayEvents", "select", 11, "main.(*zoo).handleSubscribe.func1"),
+        ("main.runPlugin", "select (no cases)", 3, "main.(*zoo).handlePlugin"),
+        ("main.refreshLoop", "select", 9, "main.(*zoo).handleRefresh"),
+        ("main.(*jobQueue).next", "sync.Cond.Wait", 13, "main.(*zoo).handleWorker"),
+        ("main.heartbeat", "sleep", 10, "main.(*zoo).handleHeartbeat"),
+        ("main.drainResults", "chan receive (nil chan)", 2, "main.(*zoo).handleDrain"),
+        ("main.gatherShards", "semacquire", 4, "main.(*zoo).handleReport.func1"),
+        ("main.(*ledger).post", "semacquire", 8, "main.(*zoo).handleLedger"),
+        ("net/http.(*persistConn).readLoop", "select", 6, "net/http.(*Transport).dialConn")]
+bad = 0
+for root, state, n, creator in want:
+    f = got.get((root, state))
+    if f is None and not text:  # pprof/debug=1 have no states: match on the root alone
+        f = next((x for x in got.values() if x["root"] == root), None)
+    if f is None or f["count"] != n or (text and f["created_by"] != creator):
+        print("# missing or wrong:", root, state, n, creator, f and (f["count"], f["state"], f["created_by"]))
+        bad += 1
+sys.exit(1 if bad else 0)
+PY
+done
+
 # heap snapshots (the V8 corpus beside the checkout, when present)
 V=${MT_SHARED:-}/corpus/v8
 if [ -n "${MT_SHARED:-}" ] && [ -f "$V/final.heapsnapshot" ]; then
