@@ -107,9 +107,15 @@ int mt_render_findings_json(const mt_findings *fs, mt_sink *out, mt_error *err)
 
 int mt_render_findings_text(const mt_findings *fs, mt_sink *out, mt_error *err)
 {
+	/* name the source on each finding only when they come from several inputs */
+	int many = 0;
+	for (size_t i = 1; i < fs->n && !many; i++)
+		many = strcmp(fs->items[i].source, fs->items[0].source) != 0;
 	if (fs->n == 0) {
 		mt_sink_puts(out, "No leak findings.\n");
 	} else {
+		if (!many && *fs->items[0].source)
+			mt_sink_printf(out, "Leak findings in %s:\n", fs->items[0].source);
 		mt_sink_printf(out, "%4s  %-20s %9s %10s  %s\n", "#", "kind", "count", "bytes", "root / detail");
 		for (size_t i = 0; i < fs->n; i++) {
 			const mt_finding *f = &fs->items[i];
@@ -120,7 +126,7 @@ int mt_render_findings_text(const mt_findings *fs, mt_sink *out, mt_error *err)
 				f->root);
 			if (f->detail && *f->detail)
 				mt_sink_printf(out, "%49s%s\n", "", f->detail);
-			if (f->source && *f->source)
+			if (many && f->source && *f->source)
 				mt_sink_printf(out, "%49s(%s)\n", "", f->source);
 		}
 	}
