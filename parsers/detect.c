@@ -280,7 +280,7 @@ static mt_format sniff_json(const uint8_t *data, size_t len)
 	    (find_bytes(s, n, "\"meta\"") || find_bytes(s, n, "\"nodes\"") || find_bytes(s, n, "\"node_count\"") ||
 	     (s[1] == '"' && !memcmp(s, "{\"snapshot\"", 11))))
 		return MT_FORMAT_V8_HEAP;
-	if (find_bytes(s, n, "\"selfSize\""))
+	if (find_bytes(s, n, "\"selfSize\":"))
 		return MT_FORMAT_V8_HEAPPROF;
 	if (find_bytes(s, n, "\"hitCount\"") || find_bytes(s, n, "\"timeDeltas\"") ||
 	    (find_bytes(s, n, "\"nodes\"") && find_bytes(s, n, "\"callFrame\"")))

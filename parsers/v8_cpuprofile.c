@@ -1325,6 +1325,7 @@ static int read_common(mt_profile **out, const uint8_t *data, size_t len, const 
 	} else if (!rc) {
 		int64_t start_ns, end_ns;
 		rc = cpu_values(&r, &empty[1], &empty[0], &start_ns, &end_ns);
+		/* note: V8's startTime counts from a boot-time clock, not the epoch */
 		r.p->time_nanos = start_ns;
 		r.p->duration_nanos = end_ns - start_ns;
 	}
@@ -1338,8 +1339,16 @@ static int read_common(mt_profile **out, const uint8_t *data, size_t len, const 
 		*out = r.p;
 		r.p = NULL;
 		err->doing = prev_doing;
-	} else if (!err->code) {
-		mt_error_set(err, rc, MT_NO_OFFSET, "failed (%s)", mt_code_name(rc));
+	} else {
+		if (!err->code)
+			mt_error_set(err, rc, MT_NO_OFFSET, "failed (%s)", mt_code_name(rc));
+		/*
+		 * One line whatever the tokenizer quoted: its message about a bad
+		 * backslash-u escape copies raw input bytes, a newline included.
+		 */
+		for (char *c = err->msg; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
 	}
 	teardown(&r);
 	return rc;

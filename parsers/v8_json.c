@@ -387,9 +387,16 @@ static int parse_string(mt_vj *j)
 			return mt_error_set(j->err, MT_ETRUNC, j->base + j->len,
 				"expected 4 hex digits after \\u, found the end of the input");
 		int32_t cp = hex4(b + j->pos + 2);
-		if (cp < 0)
+		if (cp < 0) {
+			char shown[7];
+			for (int k = 0; k < 6; k++) {
+				unsigned char sb = b[j->pos + (size_t)k];
+				shown[k] = (sb < 0x20 || sb >= 0x7f) ? 0x3f : (char)sb; /* keep the message one printable line */
+			}
+			shown[6] = 0;
 			return mt_error_set(j->err, MT_EFORMAT, esc_off,
-				"expected 4 hex digits after \\u, found '%.6s'", (const char *)(b + j->pos));
+				"expected 4 hex digits after \\u, found '%s'", shown);
+		}
 		j->pos += 6;
 		if (cp >= 0xd800 && cp <= 0xdbff) {
 			/* a high surrogate: a low one must follow, else U+FFFD */

@@ -462,6 +462,8 @@ static void test_v8prof__malformed(void)
 		  MT_EFORMAT, "{\"callFrame\":{\"functionName\":\"a", "found id 1 a second time" },
 		{ 1, "{\"head\":{\"callFrame\":{\"functionName\":\"(root)\"},\"selfSize\":0,\"children\":[",
 		  MT_ETRUNC, NULL, "the end of the input" },
+		/* the tokenizer quotes raw bytes after a bad backslash-u: the message stays one line (fuzzer find) */
+		{ 0, "{\"hitCount\\ud8\"\n\n\":1}", MT_EFORMAT, "\\ud8", "expected 4 hex digits after \\u, found '\\ud8\"?'" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const bad_case *c = &cases[i];

@@ -52,18 +52,18 @@ printf '{"head":%s' "$(on '(root)' 1 "$(on a 2)")" | head -c 150 > n_old_truncat
 
 # ---- heap profiles: must fail ----
 hn() { printf '{"callFrame":{"functionName":"%s","scriptId":"0","url":"","lineNumber":-1,"columnNumber":-1},"selfSize":%s,"id":%s,"children":[%s]}' "$1" "$2" "$3" "${4:-}"; }
-printf '{"head":%s,"samples":[{"size":16,"nodeId":7,"ordinal":1}]}' "$(hn '(root)' 0 1 "$(hn a 16 2)")" > n_unknown_node_id.heapprofile
-printf '{"head":%s,"samples":[{"size":16,"ordinal":1}]}' "$(hn '(root)' 0 1 "$(hn a 16 2)")" > n_sample_without_node_id.heapprofile
-printf '{"head":{"callFrame":{"functionName":"(root)"},"id":1,"children":[]},"selfSize":0}' > n_missing_self_size.heapprofile
-printf '{"head":%s}' "$(hn '(root)' -16 1)" > n_negative_self_size.heapprofile
-printf '{"head":%s}' "$(hn '(root)' 0 1 "$(hn a 16 1)")" > n_duplicate_id.heapprofile
-printf '{"head":[{"selfSize":1}]}' > n_head_not_object.heapprofile
-printf '{"samples":[],"selfSize":0}' > n_no_head.heapprofile
-printf '{"head":%s' "$(hn '(root)' 0 1 "$(hn a 16 2)")" | head -c 120 > n_truncated.heapprofile
+printf '{"head":%s,"samples":[{"size":16,"nodeId":7,"ordinal":1}]}' "$(hn '(root)' 0 1 "$(hn a 16 2)")" > n_heap_unknown_node_id.heapprofile
+printf '{"head":%s,"samples":[{"size":16,"ordinal":1}]}' "$(hn '(root)' 0 1 "$(hn a 16 2)")" > n_heap_sample_without_node_id.heapprofile
+printf '{"head":{"callFrame":{"functionName":"(root)"},"id":1,"children":[]},"selfSize":0}' > n_heap_missing_self_size.heapprofile
+printf '{"head":%s}' "$(hn '(root)' -16 1)" > n_heap_negative_self_size.heapprofile
+printf '{"head":%s}' "$(hn '(root)' 0 1 "$(hn a 16 1)")" > n_heap_duplicate_id.heapprofile
+printf '{"head":[{"selfSize":1}]}' > n_heap_head_not_object.heapprofile
+printf '{"samples":[],"selfSize":0}' > n_heap_no_head.heapprofile
+printf '{"head":%s' "$(hn '(root)' 0 1 "$(hn a 16 2)")" | head -c 120 > n_heap_truncated.heapprofile
 
 # ---- must parse ----
 printf '{"nodes":[%s,%s,%s],"startTime":100,"endTime":200,"samples":[2,3,3],"timeDeltas":[10,20,-5]}' "$(nd 1 '(root)' ',"children":[2]')" "$(nd 2 a ',"children":[3]')" "$(nd 3 '')" > y_new_form.cpuprofile
 printf '{"nodes":[%s,%s],"startTime":0,"endTime":100}' "$(nd 1 '(root)' ',"children":[2]')" "$(nd 2 a ',"hitCount":0')" | sed 's/"hitCount":0,"hitCount":0/"hitCount":3/' > y_hit_count_only.cpuprofile
 printf '{"head":%s,"startTime":1,"endTime":1,"samples":[2,2,1],"timestamps":[1000001,1000002,1000004,1000008]}' "$(on '(root)' 1 "$(on a 2)")" > y_old_form.cpuprofile
-printf '{"head":%s,"samples":[{"size":16,"nodeId":2,"ordinal":1}]}' "$(hn '(root)' 0 1 "$(hn a 16 2)")" > y_heap.heapprofile
+printf '{"head":%s,"samples":[{"size":16,"nodeId":2,"ordinal":1}]}' "$(hn '(root)' 0 1 "$(hn a 16 2)")" > y_heap_basic.heapprofile
 printf '{"head":{"callFrame":{"functionName":"(root)","scriptId":"0","url":"","lineNumber":-1,"columnNumber":-1},"selfSize":0,"children":[]}}' > y_heap_empty.heapprofile
