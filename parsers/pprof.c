@@ -97,7 +97,8 @@ typedef struct dec {
 
 	VEC(raw_vt) sample_types;
 	VEC(raw_sample) samples;
-	VEC(uint64_t) locids;      /* after resolve(): location indices */
+	VEC(uint64_t) locids;      /* after resolve(): location indices, as uint32_t (locids_narrow) */
+	int locids_narrow;
 	VEC(uint64_t) values;
 	VEC(raw_label) labels;
 	VEC(raw_mapping) mappings;
@@ -840,6 +841,25 @@ static int resolve(dec *d, idmap *fmap, idmap *mmap, idmap *lmap)
 		}
 	}
 
+	/*
+	 * Every entry is now a location index below 2^32: store them as 32-bit
+	 * in place (entry i's new bytes lie in entries already read) and give
+	 * the other half back, so building the IR does not hold both copies.
+	 * The largest table of a big profile, it is half its size from here.
+	 */
+	if (d->locids.n) {
+		uint32_t *l32 = (uint32_t *)(void *)d->locids.a;
+		for (size_t i = 0; i < d->locids.n; i++) {
+			uint32_t v = (uint32_t)d->locids.a[i];
+			l32[i] = v;
+		}
+		void *shrunk = realloc(d->locids.a, d->locids.n * sizeof(uint32_t));
+		if (shrunk)
+			d->locids.a = shrunk;
+		d->locids.cap = d->locids.n / 2;
+		d->locids_narrow = 1;
+	}
+
 	err->doing = "resolving profile metadata";
 	if ((rc = check_str(d, d->period_type.type, d->period_type.off, "period_type.type")) ||
 	    (rc = check_str(d, d->period_type.unit, d->period_type.off, "period_type.unit")) ||
@@ -1076,7 +1096,7 @@ static int build(dec *d, mt_profile *p)
 	for (size_t i = 0; i < d->samples.n; i++) {
 		raw_sample *s = &d->samples.a[i];
 		for (uint32_t k = 0; k < s->nloc; k++)
-			locbuf[k] = lidx[d->locids.a[s->loc0 + k]];
+			locbuf[k] = lidx[((const uint32_t *)(const void *)d->locids.a)[s->loc0 + k]];
 		for (size_t k = 0; k < nvt; k++)
 			vals[k] = (int64_t)d->values.a[s->val0 + k];
 		for (uint32_t k = 0; k < s->nlab; k++) {
