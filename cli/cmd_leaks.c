@@ -30,6 +30,12 @@ static int not_leak_input(const cli_input *in)
 	mt_error err = MT_ERROR_INIT;
 	err.path = in->path;
 	err.doing = "looking for leaks";
+	if (in->heap) {
+		mt_error_set(&err, MT_EUNSUPPORTED, MT_NO_OFFSET,
+			"expected a goroutine dump: leak detectors for heap snapshots (detached DOM, growth) are not "
+			"implemented yet; use `memtracer dominators` and `memtracer retainers`");
+		return cli_fail(&err);
+	}
 	const char *what = mt_format_name(in->format);
 	char types[160] = "";
 	if (in->profile && in->profile->nvalue_types) {
@@ -86,13 +92,13 @@ int cmd_leaks(int argc, char **argv)
 	}
 	cli_input base = { 0 };
 	if (baseline) {
-		rc = cli_open(baseline, CLI_WANT_GOROUTINES, strict, &base);
+		rc = cli_open(baseline, CLI_WANT_GOROUTINES | CLI_WANT_HEAP, strict, &base);
 		if (!rc && !base.goroutines)
 			rc = not_leak_input(&base);
 	}
 	for (int i = 0; i < npos && !rc; i++) {
 		cli_input in;
-		rc = cli_open(pos[i], CLI_WANT_GOROUTINES, strict, &in);
+		rc = cli_open(pos[i], CLI_WANT_GOROUTINES | CLI_WANT_HEAP, strict, &in);
 		if (rc)
 			break;
 		mt_error err = MT_ERROR_INIT;
