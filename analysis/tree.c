@@ -10,10 +10,15 @@
  * folded files). Consecutive samples usually
  * share their outer frames, so the builder also reuses the previous
  * sample's path up to the first differing frame, as flamegraph.pl's flow()
- * does. Nodes are created after their parents, so totals are summed in
+ * does, and a profile whose samples repeat the same location list (pprof
+ * writes one sample per stack and label set, so 1M samples may have 100k
+ * stacks) maps each list straight to its leaf node through a JudyHS memo,
+ * which switches itself off when samples rarely repeat (folded input
+ * arrives already merged). Nodes are created after their parents, so totals are summed in
  * one reverse pass, and children are sorted once at the end by name (byte
  * order) for deterministic output.
  */
+#include <Judy.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +321,7 @@ int mt_tree_build(mt_tree **out, const mt_profile *p, const mt_tree_opts *opts, 
 	mt_str_id *loc_name = NULL;    /* per address-only location: name id + 1 */
 	frame_ref *stack = NULL;
 	size_t stack_cap = 0;
+	Pvoid_t memo = NULL;          /* JudyHS: sample location list -> leaf node + 1 */
 	mt_str_id *path_name = NULL;  /* the previous sample's path, root first */
 	uint32_t *path_node = NULL;
 	size_t path_cap = 0, path_cap2 = 0, path_len = 0;
@@ -340,6 +346,8 @@ int mt_tree_build(mt_tree **out, const mt_profile *p, const mt_tree_opts *opts, 
 	const mt_filter *f = opts->filter;
 	uint32_t nv = p->nvalue_types;
 	char nbuf[512];
+	int use_memo = 1;
+	uint64_t memo_tries = 0, memo_hits = 0;
 	for (uint32_t s = 0; s < p->nsamples; s++) {
 		const int64_t *vals = p->values + (size_t)s * nv;
 		int nonzero = 0;
@@ -347,6 +355,27 @@ int mt_tree_build(mt_tree **out, const mt_profile *p, const mt_tree_opts *opts, 
 			nonzero |= vals[c] != 0;
 		if (!nonzero || (f && !mt_filter_keep_sample(f, s)))
 			continue;
+		/* the same location list always ends at the same node (filters act per location) */
+		const uint32_t *lk = p->sample_locs + p->sample_loc_off[s];
+		size_t lk_len = (size_t)(p->sample_loc_off[s + 1] - p->sample_loc_off[s]) * sizeof *lk;
+		PWord_t memo_slot = NULL;
+		if (use_memo && lk_len) {
+			memo_tries++;
+			JHSI(memo_slot, memo, (void *)lk, lk_len);
+			if (memo_slot == PJERR) {
+				rc = MT_ENOMEM;
+				goto out;
+			}
+			if (*memo_slot) {
+				memo_hits++;
+				uint32_t leaf = (uint32_t)(*memo_slot - 1);
+				for (uint32_t c = 0; c < nv; c++)
+					mt_tree_add(t, leaf, c, vals[c]);
+				continue;
+			}
+			if (memo_tries == 65536 && memo_hits * 10 < memo_tries)
+				use_memo = 0; /* stacks rarely repeat: hashing them only costs */
+		}
 		size_t depth = 0;
 		for (uint32_t k = p->sample_loc_off[s]; k < p->sample_loc_off[s + 1]; k++) {
 			uint32_t li = p->sample_locs[k];
@@ -398,8 +427,15 @@ int mt_tree_build(mt_tree **out, const mt_profile *p, const mt_tree_opts *opts, 
 				depth++;
 			}
 		}
-		if (depth == 0)
+		if (depth == 0) {
+			if (memo_slot) {
+				/* every frame hidden: nothing to remember, the sample is dropped */
+				int drc;
+				JHSD(drc, memo, (void *)lk, lk_len);
+				(void)drc;
+			}
 			continue; /* every frame hidden: pprof drops the sample */
+		}
 		if (mt_grow(&path_name, &path_cap, depth, sizeof *path_name) ||
 		    mt_grow(&path_node, &path_cap2, depth, sizeof *path_node)) {
 			rc = MT_ENOMEM;
@@ -420,6 +456,8 @@ int mt_tree_build(mt_tree **out, const mt_profile *p, const mt_tree_opts *opts, 
 			path_node[i] = node;
 		}
 		path_len = depth;
+		if (memo_slot)
+			*memo_slot = (Word_t)node + 1;
 		for (uint32_t c = 0; c < nv; c++)
 			mt_tree_add(t, node, c, vals[c]);
 	}
@@ -432,6 +470,11 @@ out:
 	free(stack);
 	free(path_name);
 	free(path_node);
+	{
+		Word_t bytes;
+		JHSFA(bytes, memo);
+		(void)bytes;
+	}
 	if (rc) {
 		mt_tree_free(t);
 		return mt_error_set(err, rc, MT_NO_OFFSET, "building the call tree failed: %s",
