@@ -82,6 +82,21 @@ int cli_ends_with(const char *path, const char *suffix);
 
 extern int cli_quiet;
 
+/*
+ * Writes an output through @fn into @outp ("-" = stdout) atomically:
+ * a failure leaves no partial file. Returns an exit code.
+ */
+typedef int (*cli_emit_fn)(void *ctx, mt_sink *out, mt_error *err);
+int cli_emit(const char *outp, cli_emit_fn fn, void *ctx);
+
+/* The top table as text or JSON (for cli_emit). */
+typedef struct cli_top_out {
+	const mt_top *top;
+	uint32_t nrows;
+	int json;
+} cli_top_out;
+int cli_emit_top(void *ctx, mt_sink *out, mt_error *err);
+
 #define STR(x) #x
 #define XSTR(x) STR(x)
 

@@ -49,6 +49,28 @@ static void heap_job_free(heap_job *j)
 	mt_heap_free(j->h);
 }
 
+typedef struct heap_out {
+	const heap_job *j;
+	const mt_heap_row *rows;   /* dominators */
+	const uint32_t *nodes;     /* retainers */
+	uint32_t n;
+	int json;
+} heap_out;
+
+static int emit_dominators(void *ctx, mt_sink *out, mt_error *err)
+{
+	const heap_out *o = ctx;
+	return o->json ? mt_render_heap_dominators_json(o->j->h, o->rows, o->n, out, err)
+		       : mt_render_heap_dominators_text(o->j->h, o->rows, o->n, out, err);
+}
+
+static int emit_retainers(void *ctx, mt_sink *out, mt_error *err)
+{
+	const heap_out *o = ctx;
+	return o->json ? mt_render_heap_retainers_json(o->j->h, o->j->d, o->nodes, o->n, out, err)
+		       : mt_render_heap_retainers_text(o->j->h, o->j->d, o->nodes, o->n, out, err);
+}
+
 int cmd_dominators(int argc, char **argv)
 {
 	int json = 0, synthetic = 0;
@@ -82,20 +104,11 @@ int cmd_dominators(int argc, char **argv)
 		err.path = pos[0];
 		mt_heap_row *rows = NULL;
 		uint32_t nrows = 0;
-		mt_outfile of;
-		if (mt_heap_top_retained(&rows, &nrows, j.h, j.d, n, synthetic ? MT_HEAP_TOP_SYNTHETIC : 0, &err) ||
-		    mt_outfile_open(&of, outp, &err)) {
+		if (mt_heap_top_retained(&rows, &nrows, j.h, j.d, n, synthetic ? MT_HEAP_TOP_SYNTHETIC : 0, &err)) {
 			rc = cli_fail(&err);
 		} else {
-			err.path = outp;
-			int r = json ? mt_render_heap_dominators_json(j.h, rows, nrows, &of.sink, &err)
-				     : mt_render_heap_dominators_text(j.h, rows, nrows, &of.sink, &err);
-			if (r) {
-				mt_outfile_abort(&of);
-				rc = cli_fail(&err);
-			} else if (mt_outfile_commit(&of, &err)) {
-				rc = cli_fail(&err);
-			}
+			heap_out o = { &j, rows, NULL, nrows, json };
+			rc = cli_emit(outp, emit_dominators, &o);
 		}
 		free(rows);
 		heap_job_free(&j);
@@ -152,7 +165,6 @@ int cmd_retainers(int argc, char **argv)
 		mt_error err = MT_ERROR_INIT;
 		err.path = pos[0];
 		uint32_t *nodes = NULL, nn = 0;
-		mt_outfile of;
 		if (mt_heap_find_nodes(&nodes, &nn, j.h, re, id, max, &err)) {
 			rc = cli_fail(&err);
 		} else if (nn == 0) {
@@ -164,18 +176,9 @@ int cmd_retainers(int argc, char **argv)
 			char buf[512];
 			mt_error_format(&err, buf, sizeof buf);
 			fprintf(stderr, "%s\n", buf);
-		} else if (mt_outfile_open(&of, outp, &err)) {
-			rc = cli_fail(&err);
 		} else {
-			err.path = outp;
-			int r = json ? mt_render_heap_retainers_json(j.h, j.d, nodes, nn, &of.sink, &err)
-				     : mt_render_heap_retainers_text(j.h, j.d, nodes, nn, &of.sink, &err);
-			if (r) {
-				mt_outfile_abort(&of);
-				rc = cli_fail(&err);
-			} else if (mt_outfile_commit(&of, &err)) {
-				rc = cli_fail(&err);
-			}
+			heap_out o = { &j, NULL, nodes, nn, json };
+			rc = cli_emit(outp, emit_retainers, &o);
 		}
 		free(nodes);
 		heap_job_free(&j);

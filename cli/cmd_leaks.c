@@ -8,21 +8,26 @@
 
 #include "cli.h"
 
-static int write_findings(const char *outp, const mt_findings *fs, int json)
+typedef struct findings_out {
+	const mt_findings *fs;
+	int json;
+} findings_out;
+
+static int emit_findings(void *ctx, mt_sink *out, mt_error *err)
 {
-	mt_error err = MT_ERROR_INIT;
-	err.path = outp;
-	mt_outfile of;
-	if (mt_outfile_open(&of, outp, &err))
-		return cli_fail(&err);
-	int r = json ? mt_render_findings_json(fs, &of.sink, &err) : mt_render_findings_text(fs, &of.sink, &err);
-	if (r) {
-		mt_outfile_abort(&of);
-		return cli_fail(&err);
-	}
-	if (mt_outfile_commit(&of, &err))
-		return cli_fail(&err);
-	return 0;
+	const findings_out *o = ctx;
+	return o->json ? mt_render_findings_json(o->fs, out, err) : mt_render_findings_text(o->fs, out, err);
+}
+
+typedef struct gr_diff_out {
+	const mt_gr_diff *d;
+	int json;
+} gr_diff_out;
+
+static int emit_gr_diff(void *ctx, mt_sink *out, mt_error *err)
+{
+	const gr_diff_out *o = ctx;
+	return o->json ? mt_render_gr_diff_json(o->d, out, err) : mt_render_gr_diff_text(o->d, out, err);
 }
 
 static int not_leak_input(const cli_input *in)
@@ -123,7 +128,8 @@ int cmd_leaks(int argc, char **argv)
 				fs = cut;
 			}
 		}
-		rc = write_findings(outp, fs, json);
+		findings_out o = { fs, json };
+		rc = cli_emit(outp, emit_findings, &o);
 	}
 	mt_findings_free(fs);
 	free(pos);
@@ -171,18 +177,11 @@ int cmd_diff(int argc, char **argv)
 	err.doing = "comparing";
 	if (a.goroutines && b.goroutines) {
 		mt_gr_diff *d = NULL;
-		mt_outfile of;
-		if (mt_goroutines_diff(&d, a.goroutines, b.goroutines, &err) || mt_outfile_open(&of, outp, &err)) {
+		if (mt_goroutines_diff(&d, a.goroutines, b.goroutines, &err)) {
 			rc = cli_fail(&err);
 		} else {
-			err.path = outp;
-			int r = json ? mt_render_gr_diff_json(d, &of.sink, &err) : mt_render_gr_diff_text(d, &of.sink, &err);
-			if (r) {
-				mt_outfile_abort(&of);
-				rc = cli_fail(&err);
-			} else if (mt_outfile_commit(&of, &err)) {
-				rc = cli_fail(&err);
-			}
+			gr_diff_out o = { d, json };
+			rc = cli_emit(outp, emit_gr_diff, &o);
 		}
 		mt_gr_diff_free(d);
 		goto out;
@@ -197,19 +196,11 @@ int cmd_diff(int argc, char **argv)
 		rc = cli_fail(&err);
 	} else if (!(rc = select_samples(pos[1], dp, &s, &to.col, &f))) {
 		to.filter = f;
-		mt_outfile of;
-		if (mt_top_build(&top, dp, &to, &err) || mt_outfile_open(&of, outp, &err)) {
+		if (mt_top_build(&top, dp, &to, &err)) {
 			rc = cli_fail(&err);
 		} else {
-			err.path = outp;
-			int r = json ? mt_render_top_json(top, nrows, &of.sink, &err)
-				     : mt_render_top_text(top, nrows, &of.sink, &err);
-			if (r) {
-				mt_outfile_abort(&of);
-				rc = cli_fail(&err);
-			} else if (mt_outfile_commit(&of, &err)) {
-				rc = cli_fail(&err);
-			}
+			cli_top_out t = { top, nrows, json };
+			rc = cli_emit(outp, cli_emit_top, &t);
 		}
 	}
 	mt_top_free(top);

@@ -139,19 +139,11 @@ int cmd_top(int argc, char **argv)
 		mt_error err = MT_ERROR_INIT;
 		err.path = pos[0];
 		to.filter = f;
-		mt_outfile of;
-		if (mt_top_build(&top, p, &to, &err) || mt_outfile_open(&of, outp, &err)) {
+		if (mt_top_build(&top, p, &to, &err)) {
 			rc = cli_fail(&err);
 		} else {
-			err.path = outp;
-			int r = json ? mt_render_top_json(top, nrows, &of.sink, &err)
-				     : mt_render_top_text(top, nrows, &of.sink, &err);
-			if (r) {
-				mt_outfile_abort(&of);
-				rc = cli_fail(&err);
-			} else if (mt_outfile_commit(&of, &err)) {
-				rc = cli_fail(&err);
-			}
+			cli_top_out t = { top, nrows, json };
+			rc = cli_emit(outp, cli_emit_top, &t);
 		}
 	}
 	mt_top_free(top);
@@ -196,9 +188,7 @@ static enum out_fmt fmt_from_path(const char *path)
 }
 
 /* Writes with @fn into @outp atomically; returns an exit code. */
-typedef int (*emit_fn)(void *ctx, mt_sink *out, mt_error *err);
-
-static int emit(const char *outp, emit_fn fn, void *ctx)
+int cli_emit(const char *outp, cli_emit_fn fn, void *ctx)
 {
 	mt_error err = MT_ERROR_INIT;
 	err.path = outp;
@@ -212,6 +202,13 @@ static int emit(const char *outp, emit_fn fn, void *ctx)
 	if (mt_outfile_commit(&of, &err))
 		return cli_fail(&err);
 	return 0;
+}
+
+int cli_emit_top(void *ctx, mt_sink *out, mt_error *err)
+{
+	const cli_top_out *t = ctx;
+	return t->json ? mt_render_top_json(t->top, t->nrows, out, err)
+		       : mt_render_top_text(t->top, t->nrows, out, err);
 }
 
 typedef struct flame_ctx {
@@ -328,7 +325,7 @@ int cmd_flame(int argc, char **argv)
 					x.fo.title = "Retained memory (dominator tree)";
 				if (x.fmt == FMT_PPROF || x.fmt == FMT_JSON)
 					x.fmt = FMT_SVG;
-				rc = emit(outp, emit_flame, &x);
+				rc = cli_emit(outp, emit_flame, &x);
 			}
 			mt_heap_doms_free(d);
 			cli_input_free(&in);
@@ -357,7 +354,7 @@ int cmd_flame(int argc, char **argv)
 			x.tree = t;
 			x.profile = p;
 			x.fo = fo;
-			rc = emit(outp, emit_flame, &x);
+			rc = cli_emit(outp, emit_flame, &x);
 		}
 	}
 	mt_tree_free(t);
@@ -432,7 +429,7 @@ int cmd_convert(int argc, char **argv)
 		if (!rc) {
 			x.tree = t;
 			x.profile = p;
-			rc = emit(outp, emit_flame, &x);
+			rc = cli_emit(outp, emit_flame, &x);
 		}
 	}
 	mt_tree_free(t);
