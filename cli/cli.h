@@ -50,7 +50,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_fail(const mt_error *err);
 
 /* What a command can use from an input (cli_open). */
-enum { CLI_WANT_PROFILE = 1u, CLI_WANT_GOROUTINES = 2u, CLI_WANT_HEAP = 4u };
+enum {
+	CLI_WANT_PROFILE = 1u,
+	CLI_WANT_GOROUTINES = 2u,
+	CLI_WANT_HEAP = 4u,
+	CLI_WANT_RAW = 8u      /* keep a JFR recording's bytes (info summary, leak candidates) */
+};
 
 typedef struct cli_input {
 	const char *path;
@@ -58,6 +63,7 @@ typedef struct cli_input {
 	mt_profile *profile;       /* set when CLI_WANT_PROFILE (goroutine dumps are converted) */
 	mt_goroutines *goroutines; /* set when CLI_WANT_GOROUTINES and the input is a goroutine dump */
 	mt_heap *heap;             /* set when CLI_WANT_HEAP and the input is a heap snapshot */
+	mt_input raw;              /* a JFR recording's bytes, with CLI_WANT_RAW */
 } cli_input;
 
 /*

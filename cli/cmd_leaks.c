@@ -103,13 +103,17 @@ int cmd_leaks(int argc, char **argv)
 	}
 	for (int i = 0; i < npos && !rc; i++) {
 		cli_input in;
-		rc = cli_open(pos[i], CLI_WANT_GOROUTINES | CLI_WANT_HEAP, strict, &in);
+		rc = cli_open(pos[i], CLI_WANT_GOROUTINES | CLI_WANT_HEAP | CLI_WANT_RAW, strict, &in);
 		if (rc)
 			break;
 		mt_error err = MT_ERROR_INIT;
 		err.path = pos[i];
 		err.doing = "looking for leaks";
-		if (!in.goroutines)
+		if (in.raw.data && in.format == MT_FORMAT_JFR) {
+			/* old-object samples and threads parked for the whole recording */
+			if (mt_jfr_leaks(fs, in.raw.data, in.raw.len, pos[i], &err))
+				rc = cli_fail(&err);
+		} else if (!in.goroutines)
 			rc = not_leak_input(&in);
 		else if (mt_goroutine_leaks(fs, in.goroutines, pos[i], &err) ||
 			 (base.goroutines && mt_goroutine_growth(fs, base.goroutines, in.goroutines, pos[i], &err)))

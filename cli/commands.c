@@ -58,7 +58,7 @@ int cmd_info(int argc, char **argv)
 	mt_sink out = mt_sink_stdio(stdout);
 	for (int i = 0; i < npos; i++) {
 		cli_input in;
-		int r = cli_open(pos[i], CLI_WANT_PROFILE | CLI_WANT_HEAP, strict, &in);
+		int r = cli_open(pos[i], CLI_WANT_PROFILE | CLI_WANT_HEAP | CLI_WANT_RAW, strict, &in);
 		if (r) {
 			status = r;
 			continue;
@@ -67,7 +67,16 @@ int cmd_info(int argc, char **argv)
 		err.path = pos[i];
 		if (!json && i)
 			mt_sink_puts(&out, "\n");
-		if (in.heap)
+		mt_jfr_summary *js = NULL;
+		if (in.raw.data && in.format == MT_FORMAT_JFR) {
+			/* what `jfr summary` shows: chunks, versions, events per type */
+			err.doing = "summarising the recording";
+			r = mt_jfr_summarize(&js, in.raw.data, in.raw.len, &err);
+			if (!r)
+				r = json ? mt_render_jfr_info_json(js, pos[i], &out, &err)
+					 : mt_render_jfr_info_text(js, pos[i], &out, &err);
+			mt_jfr_summary_free(js);
+		} else if (in.heap)
 			r = json ? mt_render_heap_info_json(in.heap, pos[i], &out, &err)
 				 : mt_render_heap_info_text(in.heap, pos[i], &out, &err);
 		else

@@ -34,6 +34,7 @@ void cli_input_free(cli_input *in)
 	mt_profile_free(in->profile);
 	mt_goroutines_free(in->goroutines);
 	mt_heap_free(in->heap);
+	mt_input_free(&in->raw);
 	memset(in, 0, sizeof *in);
 }
 
@@ -106,8 +107,15 @@ int cli_open(const char *path, unsigned want, int strict, cli_input *in)
 	if (rc)
 		return cli_fail(&err);
 	err.doing = NULL;
-	rc = mt_read_profile(&in->profile, path, data.data, data.len, &ro, &err);
-	mt_input_free(&data);
+	if (in->format == MT_FORMAT_JFR && (want & CLI_WANT_RAW)) {
+		in->raw = data; /* the caller summarises it or looks for leak candidates */
+		if (!(want & CLI_WANT_PROFILE))
+			return 0;
+		rc = mt_read_profile(&in->profile, path, data.data, data.len, &ro, &err);
+	} else {
+		rc = mt_read_profile(&in->profile, path, data.data, data.len, &ro, &err);
+		mt_input_free(&data);
+	}
 	if (rc)
 		return fail(&err);
 	/* as go tool pprof does on load: the profile's own drop_frames/keep_frames */

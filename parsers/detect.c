@@ -15,6 +15,7 @@
 
 #include "memtracer/io.h"
 #include "memtracer/parse.h"
+#include "memtracer/jfr.h"
 #include "memtracer/v8prof.h"
 
 const char *mt_format_name(mt_format f)
@@ -423,9 +424,10 @@ int mt_read_profile(mt_profile **out, const char *path, const uint8_t *data,
 		return mt_read_v8_cpuprofile(out, data, len, opts, err);
 	case MT_FORMAT_V8_HEAPPROF:
 		return mt_read_v8_heapprofile(out, data, len, opts, err);
+	case MT_FORMAT_JFR:
+		return mt_read_jfr(out, data, len, opts, err);
 	case MT_FORMAT_GOROUTINE_TEXT:
 	case MT_FORMAT_V8_HEAP:
-	case MT_FORMAT_JFR:
 		return mt_error_set(err, MT_EUNSUPPORTED, 0, "%s is recognised but not supported yet",
 			format_phrase(f));
 	case MT_FORMAT_UNKNOWN:

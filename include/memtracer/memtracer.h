@@ -15,5 +15,7 @@
 #include "diff.h"
 #include "goroutine.h"
 #include "heap.h"
+#include "jfr.h"
+#include "v8prof.h"
 #include "render.h"
 #endif

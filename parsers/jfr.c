@@ -1,0 +1,548 @@
+/*
+ * parsers/jfr.c - JDK Flight Recorder recordings: the per-type event
+ * summary (`jfr summary`, jdk.jfr.internal.tool.Summary) and the profile
+ * builder mt_read_jfr() (see memtracer/jfr.h for the columns and naming).
+ *
+ * Chunks are processed one at a time (jfr_chunk.c reads the header, the
+ * metadata and the constant-pool index), so memory holds the current and
+ * the previous chunk's indexes plus the profile. Stack traces, methods,
+ * frame types and threads are resolved from the constant pools on first
+ * use and cached per chunk (jfr_build.c): constant ids are only meaningful
+ * inside their chunk, with the previous chunk as the JDK's fallback.
+ *
+ * Events are decoded by walking their class's field descriptors; only the
+ * fields an event kind needs are kept. Events of types without metadata
+ * are skipped by their size and counted. The leak detectors are in
+ * jfr_leaks.c.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jfr_build.h"
+#include "memtracer/jfr.h"
+#include "mt_internal.h"
+
+/* ---- summary ----------------------------------------------------------- */
+
+struct mt_jfr_summary_priv {
+	mt_strtab *names;
+};
+
+typedef struct row {
+	mt_str_id name;
+	uint64_t count, bytes;
+} row;
+
+typedef struct scan {
+	row *rows;
+	size_t nrows, cap_rows;
+	Pvoid_t by_name;             /* JudyL: name id -> row index + 1 */
+	mt_jfr_chunk_info *chunks;
+	size_t nchunks, cap_chunks;
+	uint64_t nevents, unknown;
+	int prefix_1_0;              /* first chunk is 1.0: com.oracle.jdk.* names */
+} scan;
+
+static int row_of(scan *s, mt_str_id name, uint32_t *out)
+{
+	PWord_t slot;
+	JLI(slot, s->by_name, (Word_t)name);
+	if (slot == PJERR)
+		return MT_ENOMEM;
+	if (!*slot) {
+		if (mt_grow(&s->rows, &s->cap_rows, s->nrows + 1, sizeof *s->rows))
+			return MT_ENOMEM;
+		s->rows[s->nrows].name = name;
+		s->rows[s->nrows].count = 0;
+		s->rows[s->nrows].bytes = 0;
+		*slot = (Word_t)++s->nrows;
+	}
+	*out = (uint32_t)(*slot - 1);
+	return 0;
+}
+
+static void scan_free(scan *s)
+{
+	Word_t bytes;
+	JLFA(bytes, s->by_name);
+	(void)bytes;
+	free(s->rows);
+	free(s->chunks);
+	memset(s, 0, sizeof *s);
+}
+
+/*
+ * Walks every chunk: header, metadata (and the constant-pool index when
+ * @pools), then every event header, counting per type as `jfr summary`.
+ */
+static int scan_file(jfr_file *f, int pools, scan *s)
+{
+	mt_error *err = f->err;
+	uint64_t off = 0;
+	int rc = 0;
+	mt_str_id meta_name = 0, cp_name = 0;
+	do {
+		jfr_chunk c;
+		rc = jfr_chunk_open(f, off, pools ? JFR_OPEN_ALL : JFR_OPEN_METADATA, &c);
+		if (rc) {
+			jfr_chunk_free(&c);
+			return rc;
+		}
+		if (s->nchunks == 0) {
+			s->prefix_1_0 = c.major == 1;
+			const char *pfx = s->prefix_1_0 ? "com.oracle.jdk." : "jdk.";
+			char nm[64];
+			snprintf(nm, sizeof nm, "%sMetadata", pfx);
+			int e1 = mt_strtab_intern_cstr(f->names, nm, &meta_name);
+			snprintf(nm, sizeof nm, "%sCheckPoint", pfx);
+			int e2 = mt_strtab_intern_cstr(f->names, nm, &cp_name);
+			uint32_t ri;
+			if (e1 || e2 || row_of(s, meta_name, &ri) || row_of(s, cp_name, &ri)) {
+				jfr_chunk_free(&c);
+				return mt_error_set(err, MT_ENOMEM, off, "out of memory");
+			}
+		}
+		if (mt_grow(&s->chunks, &s->cap_chunks, s->nchunks + 1, sizeof *s->chunks)) {
+			jfr_chunk_free(&c);
+			return mt_error_set(err, MT_ENOMEM, off, "out of memory");
+		}
+		mt_jfr_chunk_info *ci = &s->chunks[s->nchunks++];
+		ci->offset = c.off;
+		ci->size = c.size;
+		ci->major = c.major;
+		ci->minor = c.minor;
+		ci->start_nanos = c.start_nanos;
+		ci->duration_nanos = c.duration_nanos;
+		ci->ticks_per_second = c.ticks_per_sec;
+		ci->compressed = c.compressed;
+		ci->nconstants = c.nconstants;
+
+		uint32_t *rmap = malloc(((size_t)c.nclasses + 1) * sizeof *rmap);
+		if (!rmap) {
+			jfr_chunk_free(&c);
+			return mt_error_set(err, MT_ENOMEM, off, "out of memory");
+		}
+		for (uint32_t i = 0; i < c.nclasses; i++) {
+			rmap[i] = UINT32_MAX;
+			if (c.classes[i].is_event && row_of(s, c.classes[i].name, &rmap[i])) {
+				free(rmap);
+				jfr_chunk_free(&c);
+				return mt_error_set(err, MT_ENOMEM, off, "out of memory");
+			}
+		}
+		uint32_t r_meta, r_cp;
+		row_of(s, meta_name, &r_meta);
+		row_of(s, cp_name, &r_cp);
+		err->doing = "reading event";
+		uint64_t pos = c.off + JFR_HEADER_SIZE;
+		jfr_event ev;
+		while ((rc = jfr_next_event(f, &c, &pos, &ev)) == 1) {
+			s->nevents++;
+			uint32_t ri;
+			if (ev.type == 0) {
+				ri = r_meta;
+			} else if (ev.type == 1) {
+				ri = r_cp;
+			} else {
+				uint32_t k = jfr_class_index(&c, ev.type);
+				ri = k == JFR_NONE ? UINT32_MAX : rmap[k];
+			}
+			if (ri == UINT32_MAX) {
+				s->unknown++;
+				continue;
+			}
+			s->rows[ri].count++;
+			s->rows[ri].bytes += ev.size;
+		}
+		free(rmap);
+		off = c.off + c.size;
+		jfr_chunk_free(&c);
+		if (rc < 0)
+			return rc;
+	} while (off < f->len);
+	return 0;
+}
+
+static int by_row_name(const void *a, const void *b)
+{
+	return strcmp(((const mt_jfr_type_count *)a)->name, ((const mt_jfr_type_count *)b)->name);
+}
+
+int mt_jfr_summarize(mt_jfr_summary **out, const uint8_t *data, size_t len, mt_error *err)
+{
+	mt_error local = MT_ERROR_INIT;
+	if (!err)
+		err = &local;
+	if (!out || (!data && len))
+		return mt_error_set(err, MT_EINVAL, MT_NO_OFFSET, "mt_jfr_summarize: NULL argument");
+	*out = NULL;
+	jfr_file f;
+	int rc = jfr_file_init(&f, data, len, err);
+	scan s;
+	memset(&s, 0, sizeof s);
+	mt_jfr_summary *sm = NULL;
+	if (rc)
+		goto done;
+	if ((rc = scan_file(&f, 1, &s)))
+		goto done;
+	sm = calloc(1, sizeof *sm);
+	if (!sm || !(sm->priv = calloc(1, sizeof *sm->priv)) ||
+	    !(sm->types = calloc(s.nrows ? s.nrows : 1, sizeof *sm->types))) {
+		rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
+		goto done;
+	}
+	sm->priv->names = f.names;
+	f.names = NULL;
+	sm->chunks = s.chunks;
+	s.chunks = NULL;
+	sm->nchunks = (uint32_t)s.nchunks;
+	sm->start_nanos = sm->nchunks ? sm->chunks[0].start_nanos : 0;
+	for (uint32_t i = 0; i < sm->nchunks; i++) {
+		const mt_jfr_chunk_info *ci = &sm->chunks[i];
+		sm->duration_nanos = mt_sat_add(sm->duration_nanos, ci->duration_nanos);
+		const char *v = ci->major == 1 ? "1.0" : ci->minor == 0 ? "2.0" : "2.1";
+		uint32_t j;
+		for (j = 0; j < sm->nversions; j++)
+			if (strcmp(sm->versions[j], v) == 0)
+				break;
+		if (j == sm->nversions && sm->nversions < 3)
+			sm->versions[sm->nversions++] = v;
+	}
+	sm->ntypes = (uint32_t)s.nrows;
+	for (size_t i = 0; i < s.nrows; i++) {
+		sm->types[i].name = mt_strtab_get(sm->priv->names, s.rows[i].name);
+		sm->types[i].count = s.rows[i].count;
+		sm->types[i].bytes = s.rows[i].bytes;
+	}
+	qsort(sm->types, sm->ntypes, sizeof *sm->types, by_row_name);
+	sm->nevents = s.nevents;
+	sm->unknown_events = s.unknown;
+	*out = sm;
+	sm = NULL;
+done:
+	mt_jfr_summary_free(sm);
+	scan_free(&s);
+	jfr_file_free(&f);
+	return rc;
+}
+
+void mt_jfr_summary_free(mt_jfr_summary *s)
+{
+	if (!s)
+		return;
+	if (s->priv) {
+		mt_strtab_free(s->priv->names);
+		free(s->priv);
+	}
+	free(s->chunks);
+	free(s->types);
+	free(s);
+}
+
+uint64_t mt_jfr_summary_count(const mt_jfr_summary *s, const char *name)
+{
+	if (!s || !name)
+		return 0;
+	uint32_t lo = 0, hi = s->ntypes;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->types[mid].name, name);
+		if (c == 0)
+			return s->types[mid].count;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* ---- profile builder --------------------------------------------------- */
+
+static const char *const ev_names[EV__COUNT] = {
+	[EV_CPU] = "jdk.ExecutionSample",
+	[EV_NATIVE] = "jdk.NativeMethodSample",
+	[EV_ALLOC_SAMPLE] = "jdk.ObjectAllocationSample",
+	[EV_TLAB_NEW] = "jdk.ObjectAllocationInNewTLAB",
+	[EV_TLAB_OUT] = "jdk.ObjectAllocationOutsideTLAB",
+	[EV_LOCK] = "jdk.JavaMonitorEnter",
+	[EV_PARK] = "jdk.ThreadPark",
+	[EV_WALL] = "profiler.WallClockSample",
+};
+
+/*
+ * Which classes of this chunk make samples (s->kind) and the positions of
+ * the fields each needs (s->lay[s->lay_of[class]]). Every class with a
+ * wanted name counts, so a type declared twice is read twice, as the
+ * summary counts it.
+ */
+static int chunk_setup(builder *b, cstate *s)
+{
+	jfr_file *f = b->f;
+	const jfr_chunk *c = &s->c;
+	s->kind = calloc((size_t)c->nclasses + 1, 1);
+	s->lay_of = calloc((size_t)c->nclasses + 1, sizeof *s->lay_of);
+	if (!s->kind || !s->lay_of)
+		return jfr_b_oom(b);
+	int all = b->event && strcmp(b->event, "*") == 0;
+	for (uint32_t i = 0; i < c->nclasses; i++) {
+		const jfr_class *k = &c->classes[i];
+		if (!k->is_event)
+			continue;
+		int e = EV_NONE;
+		if (b->event) {
+			if (all ? jfr_field_pos(c, i, f->n[JN_STACK_TRACE]) >= 0 : k->name == b->event_name)
+				e = EV_ANY;
+		} else {
+			for (int x = 1; x < EV__COUNT && e == EV_NONE; x++)
+				if (k->name == b->ev_name[x] || k->name == b->ev_name_1_0[x])
+					e = x;
+		}
+		if (e == EV_NONE)
+			continue;
+		mt_str_id thread = jfr_field_pos(c, i, f->n[JN_SAMPLED_THREAD]) >= 0
+			? f->n[JN_SAMPLED_THREAD] : f->n[JN_EVENT_THREAD];
+		mt_str_id v1 = f->n[JN_WEIGHT], v2 = f->n[JN_ALLOCATION_SIZE];
+		if (e == EV_TLAB_NEW)
+			v1 = f->n[JN_TLAB_SIZE];
+		else if (e == EV_TLAB_OUT)
+			v1 = f->n[JN_ALLOCATION_SIZE];
+		else if (e == EV_WALL)
+			v1 = f->n[JN_SAMPLES];
+		mt_str_id names[ES__COUNT] = { f->n[JN_START_TIME], f->n[JN_DURATION], thread,
+			f->n[JN_STACK_TRACE], v1, v2 };
+		if (mt_grow(&s->lay, &s->cap_lay, s->nlay + 1, sizeof *s->lay))
+			return jfr_b_oom(b);
+		jfr_layout_init(&s->lay[s->nlay], c, i, names, e == EV_ANY ? 4 : ES__COUNT);
+		s->lay_of[i] = (uint32_t)s->nlay++;
+		s->kind[i] = (uint8_t)e;
+	}
+	return 0;
+}
+
+static int add_event(builder *b, int kind, uint32_t cls, jfr_event *ev)
+{
+	jfr_file *f = b->f;
+	cstate *s = b->cur;
+	const jfr_chunk *c = &s->c;
+	const jfr_layout *l = &s->lay[s->lay_of[cls]];
+	jfr_val v[ES__COUNT];
+	mt_reader r = ev->body;
+	if (jfr_read_value(f, c, &r, l->cls, l, v))
+		return f->err->code;
+	int64_t vals[MT_JFR_NCOLS] = { 0 };
+	int64_t v1 = (int64_t)v[ES_VALUE].u, v2 = (int64_t)v[ES_VALUE2].u;
+	int64_t dur = v[ES_DURATION].set ? jfr_ticks_to_ns(c, (int64_t)v[ES_DURATION].u) : 0;
+	switch (kind) {
+	case EV_CPU:
+		vals[MT_JFR_COL_CPU] = 1;
+		break;
+	case EV_NATIVE:
+		vals[MT_JFR_COL_NATIVE] = 1;
+		break;
+	case EV_ALLOC_SAMPLE:
+		vals[MT_JFR_COL_ALLOC] = v[ES_VALUE].set ? v1 : 0;
+		vals[MT_JFR_COL_ALLOC_SAMPLES] = 1;
+		break;
+	case EV_TLAB_NEW:
+	case EV_TLAB_OUT:
+		if (b->use_alloc_sample)
+			return 0;
+		vals[MT_JFR_COL_ALLOC] = v[ES_VALUE].set && v1 > 0 ? v1 : v[ES_VALUE2].set ? v2 : 0;
+		vals[MT_JFR_COL_ALLOC_SAMPLES] = 1;
+		break;
+	case EV_LOCK:
+		vals[MT_JFR_COL_LOCK] = dur;
+		break;
+	case EV_PARK:
+		vals[MT_JFR_COL_PARK] = dur;
+		break;
+	case EV_WALL:
+		vals[MT_JFR_COL_WALL] = v[ES_VALUE].set ? v1 : 1;
+		break;
+	case EV_ANY:
+		vals[0] = 1;
+		break;
+	default:
+		return 0;
+	}
+	stack_ref sr = { 0, 0 };
+	cstate *ss = s;
+	const jfr_field *sfd = jfr_b_slot_field(c, l, ES_STACK);
+	if (sfd && v[ES_STACK].set) {
+		int rc = jfr_b_resolve_stack(b, s, sfd, &v[ES_STACK], &ss, &sr);
+		if (rc)
+			return rc;
+	}
+	mt_label labels[2];
+	uint32_t nl = 0;
+	mt_str_id tn = 0;
+	int rc = jfr_b_thread_name(b, s, jfr_b_slot_field(c, l, ES_THREAD), &v[ES_THREAD], &tn);
+	if (rc)
+		return rc;
+	if (tn) {
+		labels[nl].key = b->k_thread;
+		labels[nl].str = tn;
+		labels[nl].num = 0;
+		labels[nl].num_unit = 0;
+		nl++;
+	}
+	if (v[ES_START].set) {
+		labels[nl].key = b->k_time;
+		labels[nl].str = 0;
+		labels[nl].num = jfr_ticks_to_epoch_ns(c, (int64_t)v[ES_START].u);
+		labels[nl].num_unit = b->u_ns;
+		nl++;
+	}
+	if (mt_profile_add_sample(b->p, sr.n ? ss->slocs + sr.off : NULL, sr.n, vals, labels, nl))
+		return jfr_b_oom(b);
+	return 0;
+}
+
+static const char *const col_type[MT_JFR_NCOLS] = { "cpu", "native", "alloc", "alloc-samples",
+	"lock", "park", "wall" };
+static const char *const col_unit[MT_JFR_NCOLS] = { "count", "count", "bytes", "count",
+	"nanoseconds", "nanoseconds", "count" };
+
+int mt_read_jfr(mt_profile **out, const uint8_t *data, size_t len, const mt_read_opts *o,
+	mt_error *err)
+{
+	return mt_read_jfr_ex(out, data, len, NULL, o, err);
+}
+
+int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_jfr_opts *jo,
+	const mt_read_opts *o, mt_error *err)
+{
+	mt_error local = MT_ERROR_INIT;
+	if (!err)
+		err = &local;
+	if (out)
+		*out = NULL;
+	if (!out || (!data && len))
+		return mt_error_set(err, MT_EINVAL, MT_NO_OFFSET, "mt_read_jfr: NULL argument");
+	jfr_file f;
+	builder b;
+	memset(&b, 0, sizeof b);
+	scan s;
+	memset(&s, 0, sizeof s);
+	mt_profile *p = NULL;
+	int rc = jfr_file_init(&f, data, len, err);
+	if (rc)
+		goto done;
+	/* pass 1: headers, metadata and event counts (decides the alloc source) */
+	if ((rc = scan_file(&f, 0, &s)))
+		goto done;
+	if ((rc = mt_profile_new(&p))) {
+		rc = mt_error_set(err, rc, MT_NO_OFFSET, "out of memory");
+		goto done;
+	}
+	b.f = &f;
+	b.p = p;
+	b.signatures = jo ? jo->signatures : 0;
+	for (int e = 1; e < EV__COUNT; e++) {
+		char alt[96];
+		/* JDK 9 (version 1.0) names: com.oracle.jdk.ExecutionSample */
+		snprintf(alt, sizeof alt, "com.oracle.%s", ev_names[e]);
+		if (mt_strtab_intern_cstr(f.names, ev_names[e], &b.ev_name[e]) ||
+		    mt_strtab_intern_cstr(f.names, alt, &b.ev_name_1_0[e]))
+			goto nomem;
+	}
+	for (size_t i = 0; i < s.nrows; i++)
+		if (s.rows[i].name == b.ev_name[EV_ALLOC_SAMPLE] && s.rows[i].count)
+			b.use_alloc_sample = 1;
+	b.event = jo && jo->event && *jo->event ? jo->event : NULL;
+	if (b.event) {
+		if (mt_strtab_intern_cstr(f.names, b.event, &b.event_name) ||
+		    mt_profile_add_value_type(p, "events", "count", 0, NULL))
+			goto nomem;
+	} else {
+		for (int i = 0; i < MT_JFR_NCOLS; i++)
+			if (mt_profile_add_value_type(p, col_type[i], col_unit[i], 0, NULL))
+				goto nomem;
+	}
+	mt_str_id fmt;
+	if (mt_profile_intern(p, "jfr", 3, &fmt) || mt_profile_intern(p, "thread", 6, &b.k_thread) ||
+	    mt_profile_intern(p, "time_ns", 7, &b.k_time) ||
+	    mt_profile_intern(p, "nanoseconds", 11, &b.u_ns) ||
+	    mt_profile_frame(p, "[truncated]", 11, "", 0, 0, MT_LANG_STATE, &b.truncated_loc))
+		goto nomem;
+	p->format = fmt;
+	p->time_nanos = s.nchunks ? s.chunks[0].start_nanos : 0;
+	for (size_t i = 0; i < s.nchunks; i++)
+		p->duration_nanos = mt_sat_add(p->duration_nanos, s.chunks[i].duration_nanos);
+
+	/* pass 2: events, chunk by chunk (the previous chunk stays open) */
+	b.cur = &b.st[0];
+	b.prev = &b.st[1];
+	uint64_t off = 0;
+	do {
+		rc = jfr_b_next_chunk(&b, off);
+		if (!rc)
+			rc = chunk_setup(&b, b.cur);
+		if (rc)
+			goto done;
+		const jfr_chunk *c = &b.cur->c;
+		err->doing = "reading event";
+		uint64_t pos = c->off + JFR_HEADER_SIZE;
+		jfr_event ev;
+		while ((rc = jfr_next_event(&f, c, &pos, &ev)) == 1) {
+			if (ev.type < 2)
+				continue;
+			uint32_t k = jfr_class_index(c, ev.type);
+			if (k == JFR_NONE || !b.cur->kind[k])
+				continue;
+			if ((rc = add_event(&b, b.cur->kind[k], k, &ev)))
+				break;
+		}
+		if (rc < 0)
+			goto done;
+		rc = 0;
+		off = c->off + c->size;
+	} while (off < len);
+
+	/* default column */
+	static const int order[] = { MT_JFR_COL_CPU, MT_JFR_COL_WALL, MT_JFR_COL_ALLOC, MT_JFR_COL_LOCK,
+		MT_JFR_COL_PARK, MT_JFR_COL_NATIVE };
+	int def = MT_JFR_COL_CPU;
+	for (size_t i = 0; !b.event && i < sizeof order / sizeof order[0]; i++)
+		if (mt_profile_total(p, (uint32_t)order[i]) != 0) {
+			def = order[i];
+			break;
+		}
+	const char *dn = b.event ? "events" : col_type[def];
+	if (mt_profile_intern(p, dn, strlen(dn), &p->default_sample_type))
+		goto nomem;
+
+	if (s.unknown) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "skipped %" PRIu64 " events of types without metadata", s.unknown);
+		if (o && o->strict) {
+			err->doing = "reading event";
+			rc = mt_error_set(err, MT_EFORMAT, MT_NO_OFFSET, "%s", msg);
+			goto done;
+		}
+		if (o && o->warn)
+			o->warn(o->warn_ctx, err->path, msg);
+	}
+	if (b.missing_stacks && o && o->warn) {
+		/* the JDK reads these as events without a stack trace, and so do we */
+		char msg[160];
+		snprintf(msg, sizeof msg, "%" PRIu64 " events refer to stack traces missing from the constant pools",
+			b.missing_stacks);
+		o->warn(o->warn_ctx, err->path, msg);
+	}
+	*out = p;
+	p = NULL;
+	rc = 0;
+	goto done;
+nomem:
+	rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
+done:
+	jfr_b_free(&b);
+	scan_free(&s);
+	jfr_file_free(&f);
+	mt_profile_free(p);
+	return rc;
+}
