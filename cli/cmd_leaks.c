@@ -79,7 +79,9 @@ int cmd_leaks(int argc, char **argv)
 		"text, crash and SIGQUIT tracebacks): goroutines parked on a channel, select, lock, IO or\n"
 		"sleep, grouped by stack, ranked by count x wait x how suspicious the state is, each named\n"
 		"by its leak root (the innermost frame in the program's own code) and its creator.\n"
-		"With --baseline, buckets that grew since the baseline are reported as goroutine-growth.",
+		"With --baseline, buckets that grew since the baseline are reported as goroutine-growth.\n"
+		"For JFR recordings: old-object samples (with their path to the GC root) and threads\n"
+		"parked for the whole recording.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
 		free(pos);

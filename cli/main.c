@@ -27,8 +27,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: memtracer <command> [options] FILE...\n\n"
 		   "Offline analysis of saved profiles: pprof (gzip or plain), folded stacks and\n"
-		   "Go goroutine dumps (pprof, debug=1, debug=2, crash/SIGQUIT tracebacks) and V8\n"
-		   "heap snapshots.\n\n"
+		   "Go goroutine dumps (pprof, debug=1, debug=2, crash/SIGQUIT tracebacks), V8\n"
+		   "heap snapshots, .cpuprofile/.heapprofile files and JFR recordings.\n\n"
 		   "Commands:\n");
 	for (const cli_cmd *c = commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
