@@ -504,15 +504,16 @@ static void fold_agg(kv *items, size_t n, fold *out)
 	out->vals = calloc(n + 1, sizeof *out->vals);
 	out->n = 0;
 	for (size_t i = 0; i < n;) {
-		size_t j = i;
+		size_t first = i;
 		int64_t sum = 0;
-		while (j < n && strcmp(items[j].k, items[i].k) == 0)
-			sum += items[j++].v;
-		out->lines[out->n] = items[i].k;
+		while (i < n && strcmp(items[i].k, items[first].k) == 0) {
+			sum += items[i].v;
+			if (i != first)
+				free(items[i].k); /* a duplicate of items[first].k */
+			i++;
+		}
+		out->lines[out->n] = items[first].k;
 		out->vals[out->n++] = sum;
-		for (size_t k = i + 1; k < j; k++)
-			free(items[k].k);
-		i = j;
 	}
 	free(items);
 }
