@@ -38,7 +38,7 @@ void cli_input_free(cli_input *in)
 	memset(in, 0, sizeof *in);
 }
 
-int cli_open(const char *path, unsigned want, int strict, cli_input *in)
+static int open_input(const char *path, unsigned want, int strict, cli_input *in)
 {
 	memset(in, 0, sizeof *in);
 	in->path = path;
@@ -134,6 +134,14 @@ int cli_open(const char *path, unsigned want, int strict, cli_input *in)
 			}
 	}
 	return 0;
+}
+
+int cli_open(const char *path, unsigned want, int strict, cli_input *in)
+{
+	int rc = open_input(path, want, strict, in);
+	if (rc)
+		cli_input_free(in); /* nothing half-read survives a failure */
+	return rc;
 }
 
 int cli_load(const char *path, mt_profile **out, int strict)
