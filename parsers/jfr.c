@@ -330,7 +330,7 @@ static int add_event(builder *b, int kind, uint32_t cls, jfr_event *ev)
 	const jfr_layout *l = &s->lay[s->lay_of[cls]];
 	jfr_val v[ES__COUNT];
 	mt_reader r = ev->body;
-	if (jfr_read_value(f, c, &r, l->cls, l, v))
+	if (jfr_read_fields(f, c, &r, l->cls, l, v))
 		return f->err->code;
 	int64_t vals[MT_JFR_NCOLS] = { 0 };
 	int64_t v1 = (int64_t)v[ES_VALUE].u, v2 = (int64_t)v[ES_VALUE2].u;

@@ -198,7 +198,7 @@ int jfr_b_method_name(builder *b, cstate *s, const jfr_field *mfd, const jfr_val
 		const jfr_layout *lp = jfr_b_layout(ms, JFR_B_L_METHOD, mcls, names, 3);
 		jfr_layout l = *lp;
 		jfr_val v[3];
-		if (jfr_read_value(f, c, &r, mcls, &l, v))
+		if (jfr_read_fields(f, c, &r, mcls, &l, v))
 			return f->err->code;
 		jfr_str cn = { "", 0, 1 }, mn = { "", 0, 1 }, ds = { "", 0, 1 };
 		const jfr_field *fd;
@@ -294,7 +294,7 @@ int jfr_b_resolve_stack(builder *b, cstate *s, const jfr_field *sfd, const jfr_v
 		mt_str_id names[2] = { f->n[JN_TRUNCATED], f->n[JN_FRAMES] };
 		jfr_layout l = *jfr_b_layout(s, JFR_B_L_STACK, scls, names, 2);
 		jfr_val v[2];
-		if (jfr_read_value(f, c, &r, scls, &l, v))
+		if (jfr_read_fields(f, c, &r, scls, &l, v))
 			return f->err->code;
 		const jfr_field *ffd = jfr_b_slot_field(c, &l, 1);
 		if (ffd && ffd->array && v[1].set && ffd->cls != JFR_NONE) {
@@ -319,7 +319,7 @@ int jfr_b_resolve_stack(builder *b, cstate *s, const jfr_field *sfd, const jfr_v
 					if (!off)
 						continue;
 					mt_reader er = jfr_rd_at(f, off, c->off + c->size);
-					if (jfr_read_value(f, c, &er, ffd->cls, &fl, fv))
+					if (jfr_read_fields(f, c, &er, ffd->cls, &fl, fv))
 						return f->err->code;
 				} else if (jfr_read_value(f, c, &ar, ffd->cls, &fl, fv)) {
 					return f->err->code;
@@ -384,7 +384,7 @@ int jfr_b_thread_name(builder *b, cstate *s, const jfr_field *tfd, const jfr_val
 		mt_str_id names[2] = { f->n[JN_JAVA_NAME], f->n[JN_OS_NAME] };
 		jfr_layout l = *jfr_b_layout(ts, JFR_B_L_THREAD, tcls, names, 2);
 		jfr_val v[2];
-		if (jfr_read_value(f, c, &r, tcls, &l, v))
+		if (jfr_read_fields(f, c, &r, tcls, &l, v))
 			return f->err->code;
 		jfr_str t = { "", 0, 1 };
 		const jfr_field *fd;

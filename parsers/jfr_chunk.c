@@ -364,6 +364,8 @@ int jfr_next_event(jfr_file *f, const jfr_chunk *c, uint64_t *pos, jfr_event *ev
 
 uint32_t jfr_class_index(const jfr_chunk *c, uint64_t id)
 {
+	if (id < JFR_SMALL_IDS && c->small_ids)
+		return c->small_ids[id] ? c->small_ids[id] - 1 : JFR_NONE;
 	PWord_t v;
 	JLG(v, c->class_by_id, (Word_t)id);
 	return v ? (uint32_t)(*v - 1) : JFR_NONE;
@@ -682,6 +684,12 @@ static int resolve_classes(jfr_file *f, jfr_chunk *c)
 			k->nfields = 0;   /* primitives have their own encoding */
 		k->empty = k->prim == JFR_STRUCT;
 	}
+	c->small_ids = calloc(JFR_SMALL_IDS, sizeof *c->small_ids);
+	if (!c->small_ids)
+		return mt_error_set(f->err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
+	for (uint32_t i = 0; i < c->nclasses; i++)
+		if (c->classes[i].id < JFR_SMALL_IDS)
+			c->small_ids[c->classes[i].id] = i + 1;
 	for (uint32_t i = 0; i < c->nfields; i++)
 		c->fields[i].cls = jfr_class_index(c, c->fields[i].type_id);
 	for (uint32_t i = 0; i < c->nclasses; i++) {
@@ -815,12 +823,20 @@ static const char *field_name(const jfr_file *f, const jfr_field *fd)
 	return mt_strtab_get(f->names, fd->name);
 }
 
-int jfr_read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cls,
-	const jfr_layout *l, jfr_val *out)
+static int read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cls,
+	const jfr_layout *l, jfr_val *out, int partial)
 {
+	int32_t last = -1;   /* with @partial: stop after this field */
 	if (l)
-		for (uint32_t i = 0; i < l->n; i++)
+		for (uint32_t i = 0; i < l->n; i++) {
 			out[i].set = 0, out[i].u = 0;
+			if (l->pos[i] > last)
+				last = l->pos[i];
+		}
+	if (!partial || !l)
+		last = INT32_MAX;
+	else if (last < 0)
+		return 0;   /* nothing wanted */
 	if (cls == JFR_NONE || cls >= c->nclasses)
 		return mt_rd_fail(r, MT_EFORMAT, "expected a value of a defined class, found an undefined one");
 	const jfr_class *root = &c->classes[cls];
@@ -868,6 +884,8 @@ int jfr_read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cls,
 				return f->err->code;
 			if (slot >= 0)
 				out[slot].u = here, out[slot].set = 1;
+			if (top && (int32_t)fi == last)
+				return 0;
 			if (n == 0)
 				continue;
 			int elem_empty = !fd->cp && fk && fk->prim == JFR_STRUCT && fk->empty;
@@ -903,6 +921,8 @@ int jfr_read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cls,
 			uint64_t v = jfr_long(r, c->compressed);
 			if (slot >= 0)
 				out[slot].u = v, out[slot].set = mt_rd_ok(r);
+			if (top && (int32_t)fi == last)
+				return mt_rd_ok(r) ? 0 : f->err->code;
 			continue;
 		}
 		if (!fk)
@@ -912,10 +932,14 @@ int jfr_read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cls,
 			uint64_t v = read_prim(c, r, fk->prim);
 			if (slot >= 0)
 				out[slot].u = v, out[slot].set = mt_rd_ok(r);
+			if (top && (int32_t)fi == last)
+				return mt_rd_ok(r) ? 0 : f->err->code;
 			continue;
 		}
 		if (slot >= 0)
 			out[slot].u = here, out[slot].set = 1;
+		if (top && (int32_t)fi == last)
+			return 0;
 		if (fk->empty)
 			continue;
 		if (sp >= JFR_MAX_VALUE_DEPTH)
@@ -927,6 +951,18 @@ int jfr_read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cls,
 		sp++;
 	}
 	return mt_rd_ok(r) ? 0 : f->err->code;
+}
+
+int jfr_read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cls,
+	const jfr_layout *l, jfr_val *out)
+{
+	return read_value(f, c, r, cls, l, out, 0);
+}
+
+int jfr_read_fields(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cls,
+	const jfr_layout *l, jfr_val *out)
+{
+	return read_value(f, c, r, cls, l, out, 1);
 }
 
 uint64_t jfr_constant(const jfr_chunk *c, uint32_t cls, uint64_t id)
@@ -1004,7 +1040,7 @@ int jfr_text(jfr_file *f, const jfr_chunk *c, const jfr_field *fd, const jfr_val
 			return 0;
 		jfr_layout l = { cls, { pos }, 1 };
 		jfr_val got;
-		if (jfr_read_value(f, c, &r, cls, &l, &got))
+		if (jfr_read_fields(f, c, &r, cls, &l, &got))
 			return f->err->code;
 		const jfr_field *nf = &c->fields[k->first_field + (uint32_t)pos];
 		if (nf->array)
@@ -1169,5 +1205,6 @@ void jfr_chunk_free(jfr_chunk *c)
 	free(c->classes);
 	free(c->fields);
 	free(c->ne);
+	free(c->small_ids);
 	memset(c, 0, sizeof *c);
 }

@@ -41,6 +41,7 @@
 #define JFR_MAX_VALUE_DEPTH 64    /* nested inline structs/arrays in one value */
 #define JFR_MAX_TEXT_HOPS 4       /* Symbol -> String pool -> ... */
 #define JFR_MAX_STRING (64u << 20)
+#define JFR_SMALL_IDS 4096u       /* type ids looked up in a flat table */
 
 /* how a class's values are encoded */
 enum jfr_prim {
@@ -84,6 +85,7 @@ typedef struct jfr_chunk {
 	size_t cap_fields;
 	uint32_t *ne;                /* field positions, grouped by class (first_ne/nne) */
 	Pvoid_t class_by_id;         /* JudyL: id -> index + 1 */
+	uint32_t *small_ids;         /* ids below JFR_SMALL_IDS: index + 1, 0 = none (the hot path) */
 	Pvoid_t class_by_name;       /* JudyL: name -> index + 1 of the first class so named */
 	uint32_t string_cls;         /* java.lang.String, JFR_NONE if absent */
 	uint64_t nconstants, npools;
@@ -201,6 +203,14 @@ void jfr_layout_init(jfr_layout *l, const jfr_chunk *c, uint32_t cls, const mt_s
  * limited to JFR_MAX_VALUE_DEPTH.
  */
 int jfr_read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cls,
+	const jfr_layout *l, jfr_val *out);
+
+/*
+ * The same, stopping after the last field @l asks for: the reader is left
+ * inside the value, so only for values read on their own (an event, a
+ * constant), never for a value followed by more (an inline array element).
+ */
+int jfr_read_fields(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cls,
 	const jfr_layout *l, jfr_val *out);
 
 /* Offset of constant @id of class @cls, 0 when it is not in the pools. */

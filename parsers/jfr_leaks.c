@@ -206,7 +206,7 @@ static int read_old_object(lctx *x, olds *o, cstate *st, const jfr_layout *l, jf
 	enum { O_START, O_THREAD, O_STACK, O_ALLOC_TIME, O_AGE, O_OBJECT, O_ELEMENTS, O_ROOT, O__N };
 	jfr_val v[O__N];
 	mt_reader r = ev->body;
-	if (jfr_read_value(f, c, &r, l->cls, l, v))
+	if (jfr_read_fields(f, c, &r, l->cls, l, v))
 		return f->err->code;
 	if (mt_grow(&o->s, &o->cap, o->n + 1, sizeof *o->s))
 		return jfr_b_oom(b);
@@ -271,7 +271,7 @@ static int read_old_object(lctx *x, olds *o, cstate *st, const jfr_layout *l, jf
 		mt_str_id on[3] = { f->n[JN_TYPE], f->n[JN_DESCRIPTION], f->n[JN_REFERRER] };
 		jfr_layout ol = *jfr_b_layout(os, JFR_B_L_OLD_OBJECT, ocls, on, 3);
 		jfr_val ov[3];
-		if (jfr_read_value(f, oc, &orr, ocls, &ol, ov))
+		if (jfr_read_fields(f, oc, &orr, ocls, &ol, ov))
 			return f->err->code;
 		chain_el e = { via, 0, 0 };
 		mt_str_id raw;
@@ -319,7 +319,7 @@ static int read_old_object(lctx *x, olds *o, cstate *st, const jfr_layout *l, jf
 		mt_str_id rn[4] = { f->n[JN_ARRAY], f->n[JN_FIELD], f->n[JN_OBJECT], f->n[JN_SKIP] };
 		jfr_layout rl = *jfr_b_layout(rs, JFR_B_L_REFERENCE, rcls, rn, 4);
 		jfr_val rv[4];
-		if (jfr_read_value(f, rc_, &rr, rcls, &rl, rv))
+		if (jfr_read_fields(f, rc_, &rr, rcls, &rl, rv))
 			return f->err->code;
 		via = 0;
 		mt_reader fr;
@@ -329,7 +329,7 @@ static int read_old_object(lctx *x, olds *o, cstate *st, const jfr_layout *l, jf
 			mt_str_id fnm[1] = { f->n[JN_NAME] };
 			jfr_layout fl = *jfr_b_layout(fs, JFR_B_L_OLD_FIELD, fcls, fnm, 1);
 			jfr_val fv[1];
-			if (jfr_read_value(f, &fs->c, &fr, fcls, &fl, fv))
+			if (jfr_read_fields(f, &fs->c, &fr, fcls, &fl, fv))
 				return f->err->code;
 			if ((rc = slot_text(x, &fs->c, &fl, 0, fv, &x->t2, &via, NULL)))
 				return rc;
@@ -341,7 +341,7 @@ static int read_old_object(lctx *x, olds *o, cstate *st, const jfr_layout *l, jf
 			mt_str_id an[1] = { f->n[JN_INDEX] };
 			jfr_layout al = *jfr_b_layout(as, JFR_B_L_OLD_ARRAY, acls, an, 1);
 			jfr_val av[1];
-			if (jfr_read_value(f, &as->c, &ar, acls, &al, av))
+			if (jfr_read_fields(f, &as->c, &ar, acls, &al, av))
 				return f->err->code;
 			char buf[32];
 			int n = snprintf(buf, sizeof buf, "[%" PRId64 "]", (int64_t)av[0].u);
@@ -366,7 +366,7 @@ static int read_old_object(lctx *x, olds *o, cstate *st, const jfr_layout *l, jf
 		mt_str_id gn[3] = { f->n[JN_DESCRIPTION], f->n[JN_SYSTEM], f->n[JN_TYPE] };
 		jfr_layout gl = *jfr_b_layout(gs, JFR_B_L_GC_ROOT, gcls, gn, 3);
 		jfr_val gv[3];
-		if (jfr_read_value(f, &gs->c, &gr, gcls, &gl, gv))
+		if (jfr_read_fields(f, &gs->c, &gr, gcls, &gl, gv))
 			return f->err->code;
 		int n1, n2;
 		if ((rc = slot_text(x, &gs->c, &gl, 0, gv, &x->t2, &s->root_desc, NULL)) ||
@@ -607,7 +607,7 @@ static int read_park(lctx *x, parks *k, cstate *st, const jfr_layout *l, jfr_eve
 	enum { P_START, P_DURATION, P_THREAD, P_STACK, P_ON, P_TIMEOUT, P__N };
 	jfr_val v[P__N];
 	mt_reader r = ev->body;
-	if (jfr_read_value(f, c, &r, l->cls, l, v))
+	if (jfr_read_fields(f, c, &r, l->cls, l, v))
 		return f->err->code;
 	mt_str_id tn;
 	int rc = jfr_b_thread_name(b, st, jfr_b_slot_field(c, l, P_THREAD), &v[P_THREAD], &tn);
@@ -1040,7 +1040,7 @@ int mt_jfr_leaks(mt_findings *out, const uint8_t *data, size_t len, const char *
 			case K_DUMP: {
 				jfr_val v[2];
 				mt_reader r = ev.body;
-				if ((rc = jfr_read_value(&x.f, c, &r, lay[ci].cls, &lay[ci], v)))
+				if ((rc = jfr_read_fields(&x.f, c, &r, lay[ci].cls, &lay[ci], v)))
 					break;
 				const jfr_field *fd = jfr_b_slot_field(c, &lay[ci], 1);
 				jfr_str t = { "", 0, 1 };

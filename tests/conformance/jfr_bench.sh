@@ -26,7 +26,7 @@ if [ ! -s "$rec" ]; then
     -cp "$dir/classes" JfrBenchGen "${SECONDS_TO_RECORD:-50}" > "$dir/gen.log" 2>&1 || { cat "$dir/gen.log"; exit 1; }
 fi
 javac -d "$dir/classes" "$MT_SRC/tests/conformance/JfrFolded.java" || exit 1
-echo "recording: $(stat -c %s "$rec") bytes"
+echo "recording: $(stat -L -c %s "$rec") bytes"
 fail=0
 run() { # label outfile cmd...
   local label=$1 out=$2
