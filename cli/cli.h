@@ -33,7 +33,8 @@ typedef struct cli_cmd {
 
 /*
  * Parses argv[1..] of a command. Positional arguments ("-" included) are
- * collected into @pos (caller array of argc entries). Prints help and
+ * collected into @pos, which may be @argv itself: they are moved to its
+ * front in order (each lands at or before the slot it was read from). Prints help and
  * returns -1 for --help; returns EXIT_USAGE after printing a message on a
  * bad option; 0 otherwise.
  */

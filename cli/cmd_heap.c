@@ -84,17 +84,15 @@ int cmd_dominators(int argc, char **argv)
 		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
 		{ 0 },
 	};
-	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	char **pos = argv; /* cli_parse moves the positional arguments to the front */
 	int npos, rc = cli_parse("dominators", "[options] FILE.heapsnapshot",
 		"The objects that keep the most memory alive: retained size (what would be freed with\n"
 		"the object, from the dominator tree), self size and distance from the GC roots.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
-		free(pos);
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	if (npos != 1) {
-		free(pos);
 		return cli_usage_error("dominators", "expected one heap snapshot, found %d inputs", npos);
 	}
 	heap_job j;
@@ -113,7 +111,6 @@ int cmd_dominators(int argc, char **argv)
 		free(rows);
 		heap_job_free(&j);
 	}
-	free(pos);
 	return rc;
 }
 
@@ -131,22 +128,19 @@ int cmd_retainers(int argc, char **argv)
 		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
 		{ 0 },
 	};
-	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	char **pos = argv; /* cli_parse moves the positional arguments to the front */
 	int npos, rc = cli_parse("retainers", "[options] (--id N | --name RE) FILE.heapsnapshot",
 		"Why an object is alive: the shortest retaining path from the GC roots, through\n"
 		"user-meaningful edges where there is a choice (as DevTools and memlab show it), e.g.\n"
 		"Window -> resize listener -> onResize (closure) -> context -> el -> <div class=...>.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
-		free(pos);
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	if (npos != 1) {
-		free(pos);
 		return cli_usage_error("retainers", "expected one heap snapshot, found %d inputs", npos);
 	}
 	if (!!id_s == !!re) {
-		free(pos);
 		return cli_usage_error("retainers", "give exactly one of --id N or --name RE");
 	}
 	uint64_t id = 0;
@@ -155,7 +149,6 @@ int cmd_retainers(int argc, char **argv)
 		const char *v = id_s[0] == '@' ? id_s + 1 : id_s;
 		id = strtoull(v, &end, 10);
 		if (!*v || *end) {
-			free(pos);
 			return cli_usage_error("retainers", "--id expects a number, found \"%s\"", id_s);
 		}
 	}
@@ -183,6 +176,5 @@ int cmd_retainers(int argc, char **argv)
 		free(nodes);
 		heap_job_free(&j);
 	}
-	free(pos);
 	return rc;
 }

@@ -73,7 +73,7 @@ int cmd_leaks(int argc, char **argv)
 		{ "strict", 0, OPT_FLAG, &strict, NULL, "treat reader warnings as errors", NULL },
 		{ 0 },
 	};
-	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	char **pos = argv; /* cli_parse moves the positional arguments to the front */
 	int npos, rc = cli_parse("leaks", "[options] FILE...",
 		"Find leak roots. For Go goroutine dumps (pprof goroutine profiles, ?debug=1 and ?debug=2\n"
 		"text, crash and SIGQUIT tracebacks): goroutines parked on a channel, select, lock, IO or\n"
@@ -84,16 +84,13 @@ int cmd_leaks(int argc, char **argv)
 		"parked for the whole recording.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
-		free(pos);
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	if (npos == 0) {
-		free(pos);
 		return cli_usage_error("leaks", "expected at least one input FILE");
 	}
 	mt_findings *fs = NULL;
 	if (mt_findings_new(&fs)) {
-		free(pos);
 		fprintf(stderr, "memtracer leaks: out of memory\n");
 		return EXIT_INPUT;
 	}
@@ -138,7 +135,6 @@ int cmd_leaks(int argc, char **argv)
 		rc = cli_emit(outp, emit_findings, &o);
 	}
 	mt_findings_free(fs);
-	free(pos);
 	return rc;
 }
 
@@ -157,7 +153,7 @@ int cmd_diff(int argc, char **argv)
 		SEL_OPTIONS(s),
 		{ 0 },
 	};
-	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	char **pos = argv; /* cli_parse moves the positional arguments to the front */
 	int npos, rc = cli_parse("diff", "[options] BASE NEW",
 		"Compare two inputs of one kind. Two goroutine dumps (any mix of pprof, debug=1, debug=2\n"
 		"and tracebacks): per-bucket growth, e.g. \"+412 goroutines in main.(*hub).wait.func1\n"
@@ -165,11 +161,9 @@ int cmd_diff(int argc, char **argv)
 		"shown as a top table of the differences.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
-		free(pos);
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	if (npos != 2) {
-		free(pos);
 		return cli_usage_error("diff", "expected two inputs, BASE and NEW; found %d", npos);
 	}
 	cli_input a = { 0 }, b = { 0 };
@@ -215,6 +209,5 @@ int cmd_diff(int argc, char **argv)
 out:
 	cli_input_free(&a);
 	cli_input_free(&b);
-	free(pos);
 	return rc;
 }

@@ -41,17 +41,15 @@ int cmd_info(int argc, char **argv)
 		{ "strict", 0, OPT_FLAG, &strict, NULL, "treat reader warnings as errors", NULL },
 		{ 0 },
 	};
-	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	char **pos = argv; /* cli_parse moves the positional arguments to the front */
 	int npos, rc = cli_parse("info", "[options] FILE...",
 		"Summarise profiles: format, sample types and totals, counts, metadata.\n"
 		"FILE may be '-' for standard input; gzip is detected by content.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
-		free(pos);
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	if (npos == 0) {
-		free(pos);
 		return cli_usage_error("info", "expected at least one input FILE");
 	}
 	int status = EXIT_OK;
@@ -86,7 +84,6 @@ int cmd_info(int argc, char **argv)
 			status = cli_fail(&err);
 		cli_input_free(&in);
 	}
-	free(pos);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "memtracer info: cannot write to standard output\n");
 		return EXIT_INPUT;
@@ -113,14 +110,13 @@ int cmd_top(int argc, char **argv)
 		SEL_OPTIONS(s),
 		{ 0 },
 	};
-	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	char **pos = argv; /* cli_parse moves the positional arguments to the front */
 	int npos, rc = cli_parse("top", "[options] FILE...",
 		"The flat/cum table of `go tool pprof -top`: flat = value of samples whose leaf is the\n"
 		"function, cum = of samples with it anywhere on the stack. Rows are ordered by flat, then\n"
 		"name. Several FILEs with the same sample types are merged.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
-		free(pos);
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	mt_top_opts to = MT_TOP_OPTS_INIT;
@@ -131,11 +127,9 @@ int cmd_top(int argc, char **argv)
 	else if (!strcmp(gran, "lines"))
 		to.granularity = MT_GRAN_LINES;
 	else {
-		free(pos);
 		return cli_usage_error("top", "--granularity expects functions, files or lines, found \"%s\"", gran);
 	}
 	if (npos == 0) {
-		free(pos);
 		return cli_usage_error("top", "expected at least one input FILE");
 	}
 	mt_profile *p = NULL;
@@ -158,7 +152,6 @@ int cmd_top(int argc, char **argv)
 	mt_top_free(top);
 	mt_filter_free(f);
 	mt_profile_free(p);
-	free(pos);
 	return rc;
 }
 
@@ -271,23 +264,20 @@ int cmd_flame(int argc, char **argv)
 		SEL_OPTIONS(s),
 		{ 0 },
 	};
-	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	char **pos = argv; /* cli_parse moves the positional arguments to the front */
 	int npos, rc = cli_parse("flame", "[options] FILE...",
 		"Draw a flame graph: interactive SVG (click to zoom, Ctrl-F to search) or PNG.\n"
 		"Several FILEs with the same sample types are merged.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
-		free(pos);
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	if (npos == 0) {
-		free(pos);
 		return cli_usage_error("flame", "expected at least one input FILE");
 	}
 	flame_ctx x = { 0 };
 	x.fmt = format ? fmt_from_name(format) : fmt_from_path(outp);
 	if (format && (x.fmt == FMT_NONE || x.fmt == FMT_PPROF || x.fmt == FMT_JSON)) {
-		free(pos);
 		return cli_usage_error("flame", "--format expects svg, png or folded, found \"%s\"", format);
 	}
 	if (x.fmt == FMT_NONE || x.fmt == FMT_PPROF || x.fmt == FMT_JSON)
@@ -295,18 +285,15 @@ int cmd_flame(int argc, char **argv)
 	/* default: hot for profiles, mem for heap snapshots (set below) */
 	int pal = mt_palette_from_name(palette ? palette : "hot");
 	if (pal < 0) {
-		free(pos);
 		return cli_usage_error("flame", "--palette expects hot, mem, io, origin, go, java, js or native, found \"%s\"",
 			palette);
 	}
 	fo.palette = (mt_palette)pal;
 	if (fo.width < 100 || fo.width > 100000 || fo.frame_height < 4 || fo.frame_height > 200 ||
 	    fo.font_size < 4 || fo.font_size > 100) {
-		free(pos);
 		return cli_usage_error("flame", "--width must be 100..100000, --frame-height 4..200, --font-size 4..100");
 	}
 	if (x.fmt == FMT_PNG && !strcmp(outp, "-") && isatty(STDOUT_FILENO)) {
-		free(pos);
 		return cli_usage_error("flame", "refusing to write PNG to a terminal; use -o FILE.png");
 	}
 	mt_profile *p = NULL;
@@ -339,7 +326,6 @@ int cmd_flame(int argc, char **argv)
 			mt_heap_doms_free(d);
 			cli_input_free(&in);
 			mt_tree_free(t);
-			free(pos);
 			return rc;
 		}
 		p = in.profile;
@@ -369,7 +355,6 @@ int cmd_flame(int argc, char **argv)
 	mt_tree_free(t);
 	mt_filter_free(f);
 	mt_profile_free(p);
-	free(pos);
 	return rc;
 }
 
@@ -389,18 +374,16 @@ int cmd_convert(int argc, char **argv)
 		SEL_OPTIONS(s),
 		{ 0 },
 	};
-	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	char **pos = argv; /* cli_parse moves the positional arguments to the front */
 	int npos, rc = cli_parse("convert", "[options] FILE...",
 		"Convert a profile: folded stacks (one line per distinct stack, root first, frames joined\n"
 		"by ';', a space, the value of the chosen sample type), pprof (profile.proto, gzip),\n"
 		"or the whole IR as JSON. Several FILEs with the same sample types are merged.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
-		free(pos);
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	if (npos == 0) {
-		free(pos);
 		return cli_usage_error("convert", "expected at least one input FILE");
 	}
 	if (!to)
@@ -408,14 +391,12 @@ int cmd_convert(int argc, char **argv)
 	flame_ctx x = { 0 };
 	x.fmt = to ? fmt_from_name(to) : fmt_from_path(outp);
 	if (to && (x.fmt == FMT_NONE || x.fmt == FMT_SVG || x.fmt == FMT_PNG)) {
-		free(pos);
 		return cli_usage_error("convert", "--to expects folded, pprof or json, found \"%s\"", to);
 	}
 	if (x.fmt == FMT_NONE || x.fmt == FMT_SVG || x.fmt == FMT_PNG)
 		x.fmt = FMT_FOLDED;
 	x.gzip = !no_gzip;
 	if (x.fmt == FMT_PPROF && !strcmp(outp, "-") && isatty(STDOUT_FILENO)) {
-		free(pos);
 		return cli_usage_error("convert", "refusing to write binary pprof to a terminal; use -o FILE");
 	}
 	mt_profile *p = NULL;
@@ -444,6 +425,5 @@ int cmd_convert(int argc, char **argv)
 	mt_tree_free(t);
 	mt_filter_free(f);
 	mt_profile_free(p);
-	free(pos);
 	return rc;
 }
