@@ -144,6 +144,64 @@ sys.exit(1 if bad else 0)
 PY
 done
 
+# V8 samples made by node and Chromium (samples/v8/MANIFEST.md); the expected numbers are read from
+# samples/v8/verify-output/, written by the independent samples/v8/gen/verify.py
+S8=samples/v8
+S8V=$S8/verify-output
+for f in node-ledger browser-baseline browser-target browser-final; do
+  expect "info on $f" 0 -- "$BIN" info --json "$S8/$f.heapsnapshot.gz"
+  want=$(sed -n 's/^nodes \([0-9]*\)  edges \([0-9]*\)  strings \([0-9]*\)  self_size \([0-9]*\)$/"nodes":\1,"edges":\2,"strings":\3,"total_self_size":\4/p' "$S8V/$f.txt")
+  check "$f: node/edge/string counts and self size as verify.py counts" grep -qF "$want" "$work/out"
+  raw=$(sed -n 's/^detachedness==2 (raw): \([0-9]*\) .*/\1/p' "$S8V/$f.txt")
+  check "$f: $raw nodes with detachedness 2" grep -q "\"detached_nodes\":$raw}" "$work/out"
+done
+# dominators: every row that verify.py also lists has the same retained size
+for f in node-ledger browser-final; do
+  expect "dominators on $f" 0 -- "$BIN" dominators --json -n 12 "$S8/$f.heapsnapshot.gz"
+  check "$f: retained sizes agree with verify.py's dominators" python3 - "$work/out" "$S8V/$f.txt" <<'PY'
+import json, re, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+ref = {int(m.group(2)): int(m.group(1)) for m in re.finditer(r"^ +(\d+)  @(\d+) ", open(sys.argv[2]).read(), re.M)}
+same = [r for r in rows if r["id"] in ref and ref[r["id"]] == r["retained"]]
+diff = [r for r in rows if r["id"] in ref and ref[r["id"]] != r["retained"]]
+print("# rows checked:", len(same), "disagreeing:", [(r["id"], r["retained"], ref[r["id"]]) for r in diff])
+sys.exit(0 if len(same) >= 6 and not diff else 1)
+PY
+done
+rq=$(sed -n "s/^edge 'retryQueue' .* to @\([0-9]*\) .*: retained \([0-9]*\)$/\1 \2/p" "$S8V/node-ledger.txt")
+expect "dominators top rows (node-ledger)" 0 -- "$BIN" dominators --json -n 2 "$S8/node-ledger.heapsnapshot.gz"
+check "the retryQueue array is among the two largest, with its retained size" grep -q "{\"id\":${rq% *},\"name\":\"Array\",\"type\":\"object\",\"self\":[0-9]*,\"retained\":${rq#* }," "$work/out"
+# retainers: every leaked object is found by name, with the leak root on its path
+v8paths() { # FILE NAME-RE TYPE COUNT WORD: COUNT matches of TYPE, each path naming WORD
+  expect "retainers --name '$2' ($1)" 0 -- "$BIN" retainers --json --max 0 --name "$2" "$S8/$1.heapsnapshot.gz"
+  check "$1: $4 $3 matches of '$2', each retained through $5" python3 - "$work/out" "$3" "$4" "$5" <<'PY'
+import json, sys
+m = [x for x in json.load(open(sys.argv[1]))["matches"] if x["type"] == sys.argv[2]]
+bad = [x["text"] for x in m if sys.argv[4] not in x["text"]]
+print("# matches:", len(m), "without the root:", bad[:1])
+sys.exit(0 if len(m) == int(sys.argv[3]) and not bad else 1)
+PY
+}
+v8paths node-ledger '^QuoteEntry$' object 200 quoteCache
+v8paths node-ledger '^onAuditFlush$' closure 120 audit-flush
+v8paths node-ledger '^LedgerRequest$' object 120 onAuditFlush
+v8paths node-ledger '^retryUpload$' closure 40 retryQueue
+expect "the removed listener is gone" 0 -- "$BIN" retainers --json --max 0 --name '^(onAuditClose|AuditBus)$' "$S8/node-ledger.heapsnapshot.gz"
+check "no onAuditClose closure" bash -c "! grep -q '\"name\":\"onAuditClose\",\"type\":\"closure\"' '$work/out'"
+v8paths browser-final '^<div class="report-panel"' native 4 'onResize (closure) -> context -> panel'
+v8paths browser-final '^<tr class="invoice-row">' native 7 'archivedRows'
+expect "retainers of the rows in target" 0 -- "$BIN" retainers --json --max 0 --name '^<tr class="invoice-row">' "$S8/browser-target.heapsnapshot.gz"
+check "target: 20 rows, 7 of them through archivedRows" bash -c "test \$(grep -o '\"type\":\"native\",\"retained' '$work/out' | wc -l) -eq 20 && test \$(grep -o 'archivedRows -> Array\[[0-9]*\] -> [^\"]*<tr' '$work/out' | wc -l) -eq 7"
+expect "no report panel in the baseline" 1 -- "$BIN" retainers --name '^<div class="report-panel"' "$S8/browser-baseline.heapsnapshot.gz"
+# the node run's profiles (verify-output/node-ledger-profiles.txt)
+expect "top on the node .cpuprofile" 0 -- "$BIN" top --json "$S8/node-ledger.cpuprofile"
+ms=$(sed -n 's/^ *[0-9]* samples *\([0-9.]*\) ms self  checksumLines$/\1/p' "$S8V/node-ledger-profiles.txt" | tr -d .)
+check "checksumLines self time ${ms}0 us as verify.py sums it" grep -q "{\"name\":\"checksumLines\",\"flat\":${ms}[0-9]\{4\}," "$work/out"
+expect "top on the node .heapprofile" 0 -- "$BIN" top --json "$S8/node-ledger.heapprofile"
+hb=$(sed -n 's/^ *\([0-9]*\) B self  handleRequest$/\1/p' "$S8V/node-ledger-profiles.txt")
+ht=$(sed -n 's/^heapprofile: .*, \([0-9]*\) bytes of self size.*/\1/p' "$S8V/node-ledger-profiles.txt")
+check "heap profile total $ht and handleRequest $hb bytes" grep -q "\"total\":$ht,.*{\"name\":\"handleRequest\",\"flat\":$hb," "$work/out"
+
 # heap snapshots (the V8 corpus beside the checkout, when present)
 V=${MT_SHARED:-}/corpus/v8
 if [ -n "${MT_SHARED:-}" ] && [ -f "$V/final.heapsnapshot" ]; then
