@@ -30,6 +30,20 @@ static int emit_gr_diff(void *ctx, mt_sink *out, mt_error *err)
 	return o->json ? mt_render_gr_diff_json(o->d, out, err) : mt_render_gr_diff_text(o->d, out, err);
 }
 
+/* The single-snapshot detectors (detached DOM, listeners, collections, large objects) on @h. */
+static int heap_snapshot_leaks(mt_findings *fs, const mt_heap *h, const char *path)
+{
+	mt_error err = MT_ERROR_INIT;
+	err.path = path;
+	err.doing = "computing dominators";
+	mt_heap_doms *d = NULL;
+	int rc = 0;
+	if (mt_heap_dominators(&d, h, &err) || mt_heap_leaks(fs, h, d, path, NULL, &err))
+		rc = cli_fail(&err);
+	mt_heap_doms_free(d);
+	return rc;
+}
+
 static int not_leak_input(const cli_input *in)
 {
 	mt_error err = MT_ERROR_INIT;
@@ -37,8 +51,8 @@ static int not_leak_input(const cli_input *in)
 	err.doing = "looking for leaks";
 	if (in->heap) {
 		mt_error_set(&err, MT_EUNSUPPORTED, MT_NO_OFFSET,
-			"expected a goroutine dump: leak detectors for heap snapshots (detached DOM, growth) are not "
-			"implemented yet; use `memtracer dominators` and `memtracer retainers`");
+			"expected a goroutine dump as --baseline, found a heap snapshot; for heap snapshots use "
+			"--baseline A --target B --final C, or give each snapshot as FILE");
 		return cli_fail(&err);
 	}
 	const char *what = mt_format_name(in->format);
@@ -81,7 +95,10 @@ int cmd_leaks(int argc, char **argv)
 		"by its leak root (the innermost frame in the program's own code) and its creator.\n"
 		"With --baseline, buckets that grew since the baseline are reported as goroutine-growth.\n"
 		"For JFR recordings: old-object samples (with their path to the GC root) and threads\n"
-		"parked for the whole recording.",
+		"parked for the whole recording.\n"
+		"For a V8 heap snapshot: detached DOM trees clustered by retainer path (\"x5\"), listener\n"
+		"closures piling up on one event, collections holding many instances of one class, and\n"
+		"large strings and buffers, each named by the closure or variable holding it.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
 		return rc < 0 ? EXIT_OK : rc;
@@ -112,6 +129,8 @@ int cmd_leaks(int argc, char **argv)
 			/* old-object samples and threads parked for the whole recording */
 			if (mt_jfr_leaks(fs, in.raw.data, in.raw.len, pos[i], &err))
 				rc = cli_fail(&err);
+		} else if (in.heap) {
+			rc = heap_snapshot_leaks(fs, in.heap, pos[i]);
 		} else if (!in.goroutines)
 			rc = not_leak_input(&in);
 		else if (mt_goroutine_leaks(fs, in.goroutines, pos[i], &err) ||

@@ -48,6 +48,26 @@ int mt_heap_detached(const mt_heap *h, uint8_t *state, uint32_t *ndom, mt_error 
  */
 int mt_heap_node_is_dom(const mt_heap *h, uint32_t v);
 
+typedef struct mt_heap_leak_opts {
+	unsigned version;
+	uint32_t min_listeners;    /* listeners finding: at least this many closures for one event; 0 = default (11, one past Node's MaxListeners) */
+	uint32_t min_instances;    /* collection finding: at least this many instances of one class; 0 = default (100) */
+	uint64_t min_large;        /* large-object finding: at least this many bytes retained; 0 = default (256 KiB) */
+} mt_heap_leak_opts;
+
+#define MT_HEAP_LEAK_OPTS_VERSION 1
+#define MT_HEAP_LEAK_OPTS_INIT { MT_HEAP_LEAK_OPTS_VERSION, 0, 0, 0 }
+
+/*
+ * Runs every single-snapshot detector on @h with dominators @d (from
+ * mt_heap_dominators on @h) and appends the findings to @fs, each with
+ * "source": @source. @o may be NULL (defaults). Kinds and their JSON
+ * shapes are documented in analysis/heap_leaks.c and README.md:
+ * "detached-dom", "listeners", "collection", "large-object".
+ */
+int mt_heap_leaks(mt_findings *fs, const mt_heap *h, const mt_heap_doms *d, const char *source,
+	const mt_heap_leak_opts *o, mt_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -204,11 +204,276 @@ static void test_heap_leaks__corpus_propagated_counts(void)
 	}
 }
 
+
+/* ---- the detectors on the corpus ---- */
+
+typedef struct run {
+	mt_heap *h;
+	mt_heap_doms *d;
+	mt_findings *fs;
+} run;
+
+static int run_leaks(run *r, const char *file)
+{
+	memset(r, 0, sizeof *r);
+	r->h = load_corpus(file);
+	if (!r->h)
+		return 0;
+	mt_error err = MT_ERROR_INIT;
+	if (mt_heap_dominators(&r->d, r->h, &err) || mt_findings_new(&r->fs) ||
+	    mt_heap_leaks(r->fs, r->h, r->d, file, NULL, &err)) {
+		fprintf(stderr, "# %s: %s\n", file, err.msg);
+		return -1;
+	}
+	mt_findings_sort(r->fs);
+	return 1;
+}
+
+static void run_free(run *r)
+{
+	mt_findings_free(r->fs);
+	mt_heap_doms_free(r->d);
+	mt_heap_free(r->h);
+}
+
+static const mt_finding *by_root(const mt_findings *fs, const char *kind, const char *root)
+{
+	for (uint32_t i = 0; i < mt_findings_count(fs); i++) {
+		const mt_finding *f = mt_findings_get(fs, i);
+		if (!strcmp(f->kind, kind) && !strcmp(f->root, root))
+			return f;
+	}
+	return NULL;
+}
+
+/* The text of "key":<value> in a finding's JSON (objects without nested braces, numbers, strings). */
+static char *field(const char *json, const char *key, char *buf, size_t cap)
+{
+	char k[64];
+	snprintf(k, sizeof k, "\"%s\":", key);
+	const char *p = strstr(json, k);
+	buf[0] = 0;
+	if (!p)
+		return buf;
+	p += strlen(k);
+	const char *e = p;
+	if (*p == '{')
+		e = strchr(p, '}') + 1;
+	else if (*p == '"') {
+		for (e = p + 1; *e && *e != '"'; e++)
+			if (*e == '\\')
+				e++;
+		e++;
+	} else
+		while (*e && *e != ',' && *e != '}')
+			e++;
+	size_t n = (size_t)(e - p) < cap - 1 ? (size_t)(e - p) : cap - 1;
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	return buf;
+}
+
+static long long num(const char *json, const char *key)
+{
+	char b[64];
+	return strtoll(field(json, key, b, sizeof b), NULL, 10);
+}
+
+/* Adds the counts of a "nodes" object to per-tag totals ("<div", "Text", ...). */
+typedef struct tag { char tag[32]; long long n; } tag;
+
+static void add_tags(const char *nodes, tag *t, int *nt)
+{
+	for (const char *p = nodes; (p = strchr(p, '"'));) {
+		char name[256];
+		size_t k = 0;
+		for (p++; *p && *p != '"' && k < sizeof name - 1; p++) {
+			if (*p == '\\')
+				p++;
+			name[k++] = *p;
+		}
+		name[k] = 0;
+		p++;
+		if (*p != ':')
+			continue;
+		long long c = strtoll(p + 1, NULL, 10);
+		char tg[32];
+		size_t m = 0;
+		for (const char *q = name; *q && *q != ' ' && *q != '>' && m < sizeof tg - 1; q++)
+			tg[m++] = *q;
+		tg[m] = 0;
+		int i;
+		for (i = 0; i < *nt && strcmp(t[i].tag, tg); i++)
+			;
+		if (i == *nt) {
+			snprintf(t[i].tag, sizeof t[i].tag, "%s", tg);
+			t[i].n = 0;
+			(*nt)++;
+		}
+		t[i].n += c;
+	}
+}
+
+static long long tag_n(const tag *t, int nt, const char *tg)
+{
+	for (int i = 0; i < nt; i++)
+		if (!strcmp(t[i].tag, tg))
+			return t[i].n;
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+static void test_heap_leaks__detached_dom_final(void)
+{
+	run r;
+	int ok = run_leaks(&r, "final.heapsnapshot");
+	if (!ok) {
+		printf("# skipped: no shared corpus\n");
+		return;
+	}
+	CHECK(ok > 0);
+	static char b[16384];
+	/* MANIFEST table: one finding per leak, clustered by retainer path */
+	static const struct {
+		const char *root;
+		int count, instances;
+		const char *nodes;
+	} want[] = {
+		{ "onKeydown", 50, 5, "{\"Text\":15,\"<button type=\\\"button\\\" class=\\\"settings-close\\\">\":5,"
+		  "\"<div class=\\\"settings-modal\\\">\":5,\"<div>\":5,\"<form class=\\\"settings-form\\\">\":5,"
+		  "\"<input class=\\\"settings-input\\\">\":5,\"<label class=\\\"settings-label\\\">\":5,\"ShadowRoot\":5}" },
+		{ "onResize", 15, 3, "{\"Text\":6,\"<div class=\\\"resizable-panel\\\">\":3,\"<h3 class=\\\"panel-title\\\">\":3,"
+		  "\"<p class=\\\"panel-width\\\">\":3}" },
+		{ "chartRegistry", 8, 2, "{\"<canvas class=\\\"spark-canvas\\\" width=\\\"120\\\" height=\\\"40\\\">\":2,"
+		  "\"<div class=\\\"chart-card\\\">\":2,\"<span class=\\\"chart-label\\\">\":2,\"Text\":2}" },
+		{ "opsStore", 6, 1, "{\"Text\":2,\"<h4 class=\\\"feed-title\\\">\":1,\"<li class=\\\"feed-item\\\">\":1,"
+		  "\"<ol class=\\\"feed-list\\\">\":1,\"<section class=\\\"live-feed\\\" data-alerts=\\\"3\\\">\":1}" },
+		{ "onPortalClick", 5, 1, "{\"Text\":2,\"<aside class=\\\"help-tooltip\\\">\":1,\"<em class=\\\"tip-body\\\">\":1,"
+		  "\"<strong class=\\\"tip-heading\\\">\":1}" },
+	};
+	uint32_t ndd = 0;
+	long long total = 0, self = 0;
+	tag tags[64];
+	int nt = 0;
+	for (uint32_t i = 0; i < mt_findings_count(r.fs); i++) {
+		const mt_finding *f = mt_findings_get(r.fs, i);
+		if (strcmp(f->kind, "detached-dom"))
+			continue;
+		ndd++;
+		total += f->count;
+		self += num(f->json, "self_bytes");
+		CHECK_EQ_I(num(f->json, "count"), f->count);
+		add_tags(field(f->json, "nodes", b, sizeof b), tags, &nt);
+		CHECK(strstr(f->json, "StatusClock") == NULL && strstr(f->json, "1d9b6e2f") == NULL);
+	}
+	CHECK_EQ_I(ndd, 6);
+	CHECK_EQ_I(total, 85);
+	CHECK_EQ_I(self, 11752);
+	/* MANIFEST totals by tag */
+	static const struct { const char *tag; long long n; } tt[] = {
+		{ "Text", 27 }, { "<div", 15 }, { "ShadowRoot", 5 }, { "<form", 5 }, { "<label", 5 }, { "<input", 5 },
+		{ "<button", 5 }, { "<h3", 3 }, { "<p", 3 }, { "<canvas", 2 }, { "<span", 2 }, { "<aside", 1 },
+		{ "<strong", 1 }, { "<em", 1 }, { "<section", 1 }, { "<h4", 1 }, { "<ol", 1 }, { "<li", 1 }, { "<template", 1 },
+	};
+	for (size_t i = 0; i < sizeof tt / sizeof tt[0]; i++)
+		if (tag_n(tags, nt, tt[i].tag) != tt[i].n)
+			MT_FAIL_("%s: %lld nodes, expected %lld", tt[i].tag, tag_n(tags, nt, tt[i].tag), tt[i].n);
+	CHECK_EQ_I(nt, 19);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const mt_finding *f = by_root(r.fs, "detached-dom", want[i].root);
+		if (!f)
+			MT_FAIL_("no detached-dom finding held by %s", want[i].root);
+		CHECK_EQ_I(f->count, want[i].count);
+		CHECK_EQ_I(num(f->json, "instances"), want[i].instances);
+		CHECK_EQ_S(field(f->json, "nodes", b, sizeof b), want[i].nodes);
+		CHECK(strstr(f->json, "\"benign\":false") != NULL);
+		CHECK(f->bytes > 0 && f->score > 1);
+	}
+	/* the leaks rank above the benign <template>, which is last */
+	const mt_finding *last = mt_findings_get(r.fs, mt_findings_count(r.fs) - 1);
+	CHECK_EQ_S(field(last->json, "tree_root", b, sizeof b), "\"<template>\"");
+	CHECK(strstr(last->json, "\"benign\":true") != NULL && strstr(last->json, "\"note\":") != NULL);
+	CHECK_EQ_I(last->count, 1);
+	CHECK(last->score == 0);
+	CHECK_EQ_S(mt_findings_get(r.fs, 0)->root, "onKeydown");
+
+	/* MANIFEST "Expected retainer chains": key steps of each path */
+	const mt_finding *f = by_root(r.fs, "detached-dom", "onResize");
+	field(f->json, "path", b, sizeof b);
+	CHECK(!strncmp(b, "\"Window / http://127.0.0.1:", 27) && strstr(b, "blink::EventTargetData") != NULL);
+	CHECK(strstr(b, "blink::RegisteredEventListener[1] -> EventListener[1] -> V8EventListener[1] -> onResize (closure)"));
+	CHECK(ends_with(b, "onResize (closure) -> context -> panelNode -> Detached <div class=\\\"resizable-panel\\\">\""));
+	f = by_root(r.fs, "detached-dom", "onKeydown");
+	field(f->json, "path", b, sizeof b);
+	CHECK(strstr(b, "HTMLDocument[") != NULL && strstr(b, "V8EventListener[1] -> onKeydown (closure)") != NULL);
+	CHECK(ends_with(b, "onKeydown (closure) -> context -> modalNode -> Detached <div class=\\\"settings-modal\\\">\""));
+	f = by_root(r.fs, "detached-dom", "chartRegistry");
+	field(f->json, "path", b, sizeof b);
+	CHECK(strstr(b, "-> chartRegistry -> Array[") != NULL);
+	CHECK(ends_with(b, "SparkChart -> canvas -> Detached <canvas class=\\\"spark-canvas\\\" width=\\\"120\\\" height=\\\"40\\\">\""));
+	f = by_root(r.fs, "detached-dom", "onPortalClick");
+	field(f->json, "path", b, sizeof b);
+	CHECK(strstr(b, "<div id=\\\"portal-root\\\">") != NULL && strstr(b, "blink::EventTargetData") != NULL);
+	CHECK(ends_with(b, "onPortalClick (closure) -> context -> tipNode -> Detached <aside class=\\\"help-tooltip\\\">\""));
+	f = by_root(r.fs, "detached-dom", "opsStore");
+	field(f->json, "path", b, sizeof b);
+	CHECK(strstr(b, "-> opsStore -> system / JSProxy") != NULL);
+	CHECK(strstr(b, "-> eD -> subs -> e$ -> sub -> t$ -> fn -> (anonymous closure) -> context") != NULL);
+	CHECK(ends_with(b, "feedNode -> Detached <section class=\\\"live-feed\\\" data-alerts=\\\"3\\\">\""));
+	/* structured steps: the last one is the tree root */
+	CHECK(strstr(f->json, "\"edge\":\"feedNode\",\"edge_type\":\"context\",\"node\":\"Detached <section") != NULL);
+	run_free(&r);
+}
+
+static void test_heap_leaks__detached_dom_baseline_and_target(void)
+{
+	run r;
+	int ok = run_leaks(&r, "baseline.heapsnapshot");
+	if (!ok) {
+		printf("# skipped: no shared corpus\n");
+		return;
+	}
+	CHECK(ok > 0);
+	/* baseline: only Vue's templateContainer, and it is benign; nothing else is flagged */
+	CHECK(mt_findings_count(r.fs) >= 1);
+	for (uint32_t i = 0; i < mt_findings_count(r.fs); i++) {
+		const mt_finding *f = mt_findings_get(r.fs, i);
+		if (!strstr(f->json, "\"benign\":true"))
+			MT_FAIL_("baseline finding %s %s is flagged as an app leak", f->kind, f->root);
+	}
+	char b[256];
+	CHECK_EQ_S(field(mt_findings_get(r.fs, 0)->json, "nodes", b, sizeof b), "{\"<template>\":1}");
+	run_free(&r);
+	/* target: the 5 modals are detached already, the widgets not yet (51 = 50 + 1) */
+	CHECK(run_leaks(&r, "target.heapsnapshot") > 0);
+	long long total = 0;
+	uint32_t nd = 0;
+	for (uint32_t i = 0; i < mt_findings_count(r.fs); i++) {
+		const mt_finding *f = mt_findings_get(r.fs, i);
+		if (!strcmp(f->kind, "detached-dom")) {
+			total += f->count;
+			nd++;
+		}
+	}
+	CHECK_EQ_I(nd, 2);
+	CHECK_EQ_I(total, 51);
+	const mt_finding *f = by_root(r.fs, "detached-dom", "onKeydown");
+	CHECK(f != NULL && f->count == 50 && num(f->json, "instances") == 5);
+	run_free(&r);
+}
+
 int main(void)
 {
 	MT_RUN(test_heap_leaks__propagation_attached_first);
 	MT_RUN(test_heap_leaks__propagation_old_names);
 	MT_RUN(test_heap_leaks__propagation_rejects_bad_graphs);
 	MT_RUN(test_heap_leaks__corpus_propagated_counts);
+	MT_RUN(test_heap_leaks__detached_dom_final);
+	MT_RUN(test_heap_leaks__detached_dom_baseline_and_target);
 	MT_DONE();
 }
