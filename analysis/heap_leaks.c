@@ -254,6 +254,10 @@ int mt_heap_leaks(mt_findings *fs, const mt_heap *h, const mt_heap_doms *d, cons
 		rc = mt_heap_detached(h, c.state, NULL, err);
 	if (!rc)
 		rc = hl_detached_dom(&c);
+	if (!rc && err)
+		err->doing = "looking for leak holders";
+	if (!rc)
+		rc = hl_holders(&c);
 
 	free(c.state);
 	free(c.path);

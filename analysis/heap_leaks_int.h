@@ -63,5 +63,6 @@ int hl_add(hl *c, const char *kind, const char *root, int64_t count, int64_t byt
 	const char *detail, mt_jobj *o);
 
 int hl_detached_dom(hl *c);
+int hl_holders(hl *c);
 
 #endif

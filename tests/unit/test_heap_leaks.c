@@ -467,6 +467,109 @@ static void test_heap_leaks__detached_dom_baseline_and_target(void)
 	run_free(&r);
 }
 
+static void test_heap_leaks__holders_final(void)
+{
+	run r;
+	int ok = run_leaks(&r, "final.heapsnapshot");
+	if (!ok) {
+		printf("# skipped: no shared corpus\n");
+		return;
+	}
+	CHECK(ok > 0);
+	char b[4096];
+	/* 6 detached-dom + 3 listeners + 2 large objects, nothing else */
+	CHECK_EQ_I(mt_findings_count(r.fs), 11);
+	/* listeners whose closures keep the detached trees */
+	static const struct {
+		const char *root, *target;
+		int count, detached;
+	} lw[] = {
+		{ "onKeydown", "\"HTMLDocument\"", 5, 50 },
+		{ "onResize", "\"Window / http://127.0.0.1:", 3, 15 },
+		{ "onPortalClick", "\"<div id=\\\"portal-root\\\">\"", 1, 5 },
+	};
+	for (size_t i = 0; i < sizeof lw / sizeof lw[0]; i++) {
+		const mt_finding *f = by_root(r.fs, "listeners", lw[i].root);
+		if (!f)
+			MT_FAIL_("no listeners finding for %s", lw[i].root);
+		CHECK_EQ_I(f->count, lw[i].count);
+		CHECK_EQ_I(num(f->json, "detached_nodes"), lw[i].detached);
+		CHECK(!strncmp(field(f->json, "target", b, sizeof b), lw[i].target, strlen(lw[i].target)));
+		CHECK(strstr(f->json, "\"event\":null") != NULL);
+		field(f->json, "path", b, sizeof b);
+		CHECK(strstr(b, "blink::EventTargetData") != NULL && strstr(b, "V8EventListener[1] -> ") != NULL);
+	}
+	const mt_finding *f = by_root(r.fs, "listeners", "onKeydown");
+	CHECK_EQ_S(field(f->json, "captured", b, sizeof b), "{\"<div class=\\\"settings-modal\\\">\":5}");
+	/* LiveFeed's payloads, held through the reactive store: a 2 MiB ArrayBuffer, a 262,166-char string */
+	f = by_root(r.fs, "large-object", "rawFrame");
+	CHECK(f != NULL);
+	CHECK(f->bytes >= 2097152 && f->bytes < 2097152 + 4096);
+	CHECK_EQ_S(field(f->json, "class", b, sizeof b), "\"ArrayBuffer\"");
+	CHECK_EQ_S(field(f->json, "holder", b, sizeof b), "\"opsStore\"");
+	CHECK(strstr(f->json, "\"reactive\":true") != NULL);
+	CHECK(ends_with(field(f->json, "path", b, sizeof b), "-> rawFrame -> tE -> _rawValue -> ArrayBuffer\""));
+	f = by_root(r.fs, "large-object", "snapshotImage");
+	CHECK(f != NULL);
+	CHECK(f->bytes >= 262166 && f->bytes < 262166 + 4096);
+	CHECK(strstr(f->json, "\"type\":\"concatenated string\"") != NULL && strstr(f->json, "\"reactive\":true"));
+	/* the negative control StatusClock (trace id mem-trace-1d9b6e2f) is in no finding */
+	for (uint32_t i = 0; i < mt_findings_count(r.fs); i++) {
+		const mt_finding *g = mt_findings_get(r.fs, i);
+		CHECK(strstr(g->json, "StatusClock") == NULL && strstr(g->json, "1d9b6e2f") == NULL);
+		CHECK(strstr(g->json, "status-clock") == NULL && strstr(g->json, "visibilitychange") == NULL);
+	}
+	run_free(&r);
+}
+
+static void test_heap_leaks__holders_node(void)
+{
+	run r;
+	int ok = run_leaks(&r, "node-leak.heapsnapshot");
+	if (!ok) {
+		printf("# skipped: no shared corpus\n");
+		return;
+	}
+	CHECK(ok > 0);
+	char b[4096];
+	/* MANIFEST: exactly the two leaks, 300 each; no detached DOM in a Node process */
+	CHECK_EQ_I(mt_findings_count(r.fs), 2);
+	const mt_finding *f = by_root(r.fs, "listeners", "onConfigReload");
+	CHECK(f != NULL);
+	CHECK_EQ_I(f->count, 300);
+	CHECK_EQ_S(field(f->json, "target", b, sizeof b), "\"ConfigBus\"");
+	CHECK_EQ_S(field(f->json, "event", b, sizeof b), "\"config-reload\"");
+	CHECK_EQ_S(field(f->json, "listeners", b, sizeof b), "{\"onConfigReload\":300}");
+	CHECK_EQ_S(field(f->json, "captured", b, sizeof b), "{\"RequestContext\":300}");
+	/* each RequestContext holds a 4 KiB Buffer: the listener array retains more than 300 x 4 KiB */
+	CHECK(f->bytes > 300 * 4096);
+	field(f->json, "path", b, sizeof b);
+	CHECK(!strncmp(b, "\"(GC roots)[", 12) && strstr(b, "(Handle scope)[") != NULL);
+	CHECK(ends_with(b, "-> Object -> config-reload -> Array\""));
+	f = by_root(r.fs, "collection", "sessionCache");
+	CHECK(f != NULL);
+	CHECK_EQ_I(f->count, 300);
+	CHECK_EQ_S(field(f->json, "container", b, sizeof b), "\"Map\"");
+	CHECK_EQ_S(field(f->json, "class", b, sizeof b), "\"SessionRecord\"");
+	CHECK(ends_with(field(f->json, "script", b, sizeof b), "leaky-service.js\""));
+	field(f->json, "path", b, sizeof b);
+	CHECK(strstr(b, "(Handle scope)[") != NULL && ends_with(b, "-> Map\""));
+	/* node's own BuiltinModule map (over 300 entries) is runtime state, not a finding */
+	CHECK(strstr(mt_findings_get(r.fs, 0)->json, "BuiltinModule") == NULL);
+	CHECK(strstr(mt_findings_get(r.fs, 1)->json, "BuiltinModule") == NULL);
+	/* a lower threshold does not change the listener count, a higher one drops the finding */
+	mt_findings *fs2 = NULL;
+	mt_error err = MT_ERROR_INIT;
+	mt_heap_leak_opts o = MT_HEAP_LEAK_OPTS_INIT;
+	o.min_listeners = 301;
+	o.min_instances = 301;
+	CHECK_OK(mt_findings_new(&fs2));
+	CHECK_OK(mt_heap_leaks(fs2, r.h, r.d, "x", &o, &err));
+	CHECK_EQ_I(mt_findings_count(fs2), 0);
+	mt_findings_free(fs2);
+	run_free(&r);
+}
+
 int main(void)
 {
 	MT_RUN(test_heap_leaks__propagation_attached_first);
@@ -475,5 +578,7 @@ int main(void)
 	MT_RUN(test_heap_leaks__corpus_propagated_counts);
 	MT_RUN(test_heap_leaks__detached_dom_final);
 	MT_RUN(test_heap_leaks__detached_dom_baseline_and_target);
+	MT_RUN(test_heap_leaks__holders_final);
+	MT_RUN(test_heap_leaks__holders_node);
 	MT_DONE();
 }
