@@ -29,11 +29,14 @@
  *
  * "collection" - an object (Map, Set, Array, plain object...) whose own
  *  edges, or whose backing store's ("table", "elements", "properties"),
- *  lead to at least min_instances (default 100) objects of one class
- *  defined by the program: the class's constructor comes from a script
- *  that is not the runtime's own (not "node:...", "native ...",
- *  "extensions::..." or unnamed). Plain "Object" instances are not
- *  counted (no class to blame). Root: the variable or property that holds
+ *  lead to at least min_instances (default 100) objects of one class, or
+ *  closures of one name, defined by the program: the class's constructor
+ *  (the closure's function) comes from a script that is not the runtime's
+ *  own (not "node:...", "native ...", "extensions::..." or unnamed); or
+ *  to at least 10 of them when the collection retains min_large bytes or
+ *  more (an array of callbacks each capturing a buffer). Plain "Object"
+ *  instances and anonymous closures are not counted (nothing to blame),
+ *  nor the listener Arrays already reported as "listeners". Root: the variable or property that holds
  *  the collection (a context edge preferred, then a property edge from a
  *  non-system object), else its class.
  *  JSON {"kind":"collection","root","count" (instances),"bytes" (retained
@@ -284,6 +287,9 @@ static int node_emitters(hl *c, uint32_t **buf, size_t *cap)
 				if (n < c->min_listeners)
 					continue;
 				size_t evlen = mt_strtab_len(h->strings, h->edge_name[f]);
+				if (mt_grow(&c->lists, &c->caplists, c->nlists + 1, sizeof *c->lists))
+					return mt_error_set(c->err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
+				c->lists[c->nlists++] = t;
 				int rc = emit_listeners(c, x, mt_strtab_get(h->strings, h->edge_name[f]), evlen, *buf,
 					(uint32_t)n, t, c->d->retained[t]);
 				if (rc)
@@ -402,8 +408,11 @@ static int blink_targets(hl *c, uint32_t **buf, size_t *cap)
 /* The script a class instance's constructor comes from (a name node), or HL_NONE. */
 static uint32_t class_script(const mt_heap *h, uint32_t obj)
 {
-	uint32_t p = child(h, obj, "__proto__");
-	uint32_t k = p == HL_NONE ? HL_NONE : child(h, p, "constructor");
+	uint32_t k = obj;
+	if (h->node_type[obj] != MT_HN_CLOSURE) {
+		uint32_t p = child(h, obj, "__proto__");
+		k = p == HL_NONE ? HL_NONE : child(h, p, "constructor");
+	}
 	if (k == HL_NONE || h->node_type[k] != MT_HN_CLOSURE)
 		return HL_NONE;
 	uint32_t s = child(h, k, "shared");
@@ -433,6 +442,15 @@ static int program_script(const mt_heap *h, uint32_t sc)
 	}
 	return len && !(len >= 5 && !memcmp(s, "node:", 5)) && !(len >= 7 && !memcmp(s, "native ", 7)) &&
 		!(len >= 12 && !memcmp(s, "extensions::", 12)) && s[0] != '(';
+}
+
+/* Was @x reported as a listener Array? */
+static int listener_array(const hl *c, uint32_t x)
+{
+	for (size_t i = 0; i < c->nlists; i++)
+		if (c->lists[i] == x)
+			return 1;
+	return 0;
 }
 
 typedef struct coll {
@@ -471,7 +489,8 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 			for (uint32_t e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
 				uint32_t w = h->edge_to[e];
 				uint8_t t = h->edge_type[e];
-				if (h->node_type[w] != MT_HN_OBJECT || t == MT_HE_WEAK || t == MT_HE_SHORTCUT ||
+				if ((h->node_type[w] != MT_HN_OBJECT && h->node_type[w] != MT_HN_CLOSURE) || t == MT_HE_WEAK ||
+				    t == MT_HE_SHORTCUT || edge_is(h, e, "constructor") ||
 				    edge_is(h, e, "__proto__") || edge_is(h, e, "map"))
 					continue;
 				if (mt_grow(buf, cap, n + 1, sizeof **buf)) {
@@ -481,7 +500,8 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 				(*buf)[n++] = w;
 			}
 		}
-		if (rc || n < c->min_instances)
+		uint64_t big = c->d->retained[x] >= c->min_large;
+		if (rc || n < (big ? 10 : c->min_instances) || listener_array(c, x))
 			continue;
 		sort_names = h->node_name;
 		qsort(*buf, n, sizeof **buf, str_id_cmp);
@@ -494,14 +514,16 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 			uint32_t d = 1;
 			for (size_t k = i + 1; k < j; k++)
 				d += (*buf)[k] != (*buf)[k - 1];
-			if (d > bestn && !name_eq(h, (*buf)[i], "Object") && !name_eq(h, (*buf)[i], "Array") &&
+			size_t nl;
+			hl_name(h, (*buf)[i], &nl);
+			if (d > bestn && nl && !name_eq(h, (*buf)[i], "Object") && !name_eq(h, (*buf)[i], "Array") &&
 			    program_script(h, class_script(h, (*buf)[i]))) {
 				best = (uint32_t)i;
 				bestn = d;
 			}
 			i = j;
 		}
-		if (bestn < c->min_instances)
+		if (bestn < (big ? 10 : c->min_instances))
 			continue;
 		if (mt_grow(&cs, &ccap, ncs + 1, sizeof *cs)) {
 			rc = MT_ENOMEM;

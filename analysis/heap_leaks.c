@@ -11,8 +11,10 @@
  *  - a named closure whose own scope the path runs through
  *    ("onResize (closure) -> context -> panelNode -> ...") is the holder,
  *    unless the path only reaches it as a global function of the global
- *    object (then it is merely the way into the module scope, and the
- *    module variable it passes through is the holder: "chartRegistry");
+ *    object, or the path leaves its scope through a variable holding an
+ *    Array, Map or Set: then the closure is merely a way into the module
+ *    scope, and that variable is the holder ("chartRegistry",
+ *    "archivedRows");
  *  - after an anonymous closure (a watcher's getter, an arrow callback),
  *    the nearest variable (context edge) further up names the holder
  *    ("opsStore");
@@ -155,6 +157,15 @@ static int is_global_object(const mt_heap *h, uint32_t v)
 		(strstr(s, "[JSGlobalObject]") != NULL || (len == 6 && !memcmp(s, "global", 6)));
 }
 
+/* Arrays, Maps and Sets: what programs let grow. */
+static int is_collection(const mt_heap *h, uint32_t v)
+{
+	size_t len;
+	const char *s = hl_name(h, v, &len);
+	return h->node_type[v] == MT_HN_OBJECT && ((len == 5 && !memcmp(s, "Array", 5)) ||
+		(len == 3 && (!memcmp(s, "Map", 3) || !memcmp(s, "Set", 3))));
+}
+
 static void put_name(char *buf, size_t cap, const char *s, size_t len)
 {
 	if (!cap)
@@ -168,7 +179,7 @@ static void put_name(char *buf, size_t cap, const char *s, size_t len)
 void hl_root_name(hl *c, const uint32_t *edges, uint32_t n, char *buf, size_t cap, uint32_t *at)
 {
 	const mt_heap *h = c->h;
-	int anon = 0;
+	int anon = 0, var_coll = 0;
 	uint32_t var = HL_NONE;
 	*at = n ? n - 1 : 0;
 	put_name(buf, cap, "", 0);
@@ -181,9 +192,10 @@ void hl_root_name(hl *c, const uint32_t *edges, uint32_t n, char *buf, size_t ca
 				anon = 1;
 				continue;
 			}
-			/* a global function only leads into the module scope */
+			/* a global function only leads into the module scope; a
+			 * collection in a variable of that scope is the holder */
 			int global_fn = i > 0 && is_global_object(h, mt_heap_edge_from(h, edges[i - 1]));
-			if (var != HL_NONE && global_fn)
+			if (var != HL_NONE && (global_fn || var_coll))
 				break;
 			put_name(buf, cap, s, len);
 			*at = i;
@@ -197,8 +209,10 @@ void hl_root_name(hl *c, const uint32_t *edges, uint32_t n, char *buf, size_t ca
 				var = i;
 				break;
 			}
-			if (var == HL_NONE)
+			if (var == HL_NONE) {
 				var = i;
+				var_coll = is_collection(h, h->edge_to[e]);
+			}
 		}
 	}
 	if (var != HL_NONE) {
@@ -206,6 +220,9 @@ void hl_root_name(hl *c, const uint32_t *edges, uint32_t n, char *buf, size_t ca
 		const char *s = edge_str(h, edges[var], &len);
 		put_name(buf, cap, s, len);
 		*at = var;
+		/* the tail starts at the closure whose scope holds the variable */
+		if (var > 0 && h->node_type[mt_heap_edge_from(h, edges[var - 1])] == MT_HN_CLOSURE)
+			*at = var - 1;
 		return;
 	}
 	if (n) {
@@ -263,6 +280,7 @@ int mt_heap_leaks(mt_findings *fs, const mt_heap *h, const mt_heap_doms *d, cons
 	free(c.path);
 	free(c.text);
 	free(c.holds);
+	free(c.lists);
 	if (err && !rc)
 		err->doing = saved;
 	return rc;

@@ -34,6 +34,8 @@ typedef struct hl {
 	size_t textcap;
 	hl_hold *holds;         /* closures keeping detached trees (filled by the detached pass) */
 	size_t nholds, capholds;
+	uint32_t *lists;        /* listener Arrays reported (not reported again as collections) */
+	size_t nlists, caplists;
 } hl;
 
 /* The retainer path of @node into c->path; its length (0 = none) or a negative mt_code. */

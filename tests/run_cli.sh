@@ -193,6 +193,42 @@ v8paths browser-final '^<tr class="invoice-row">' native 7 'archivedRows'
 expect "retainers of the rows in target" 0 -- "$BIN" retainers --json --max 0 --name '^<tr class="invoice-row">' "$S8/browser-target.heapsnapshot.gz"
 check "target: 20 rows, 7 of them through archivedRows" bash -c "test \$(grep -o '\"type\":\"native\",\"retained' '$work/out' | wc -l) -eq 20 && test \$(grep -o 'archivedRows -> Array\[[0-9]*\] -> [^\"]*<tr' '$work/out' | wc -l) -eq 7"
 expect "no report panel in the baseline" 1 -- "$BIN" retainers --name '^<div class="report-panel"' "$S8/browser-baseline.heapsnapshot.gz"
+# leaks on one snapshot: every leak of samples/v8/MANIFEST.md found, counted and named, and nothing else
+expect "leaks on node-ledger" 0 -- "$BIN" leaks --json "$S8/node-ledger.heapsnapshot.gz"
+check "node-ledger: 120 onAuditFlush listeners, quoteCache 200 QuoteEntry, retryQueue 40 retryUpload" python3 - "$work/out" <<'PY'
+import json, sys
+fs = json.load(open(sys.argv[1]))["findings"]
+got = sorted((f["kind"], f["root"], f["count"]) for f in fs)
+want = [("collection", "quoteCache", 200), ("collection", "retryQueue", 40), ("listeners", "onAuditFlush", 120)]
+l = [f for f in fs if f["kind"] == "listeners"][0]
+ok = got == want and l["target"] == "AuditBus" and l["event"] == "audit-flush" and l["captured"] == {"LedgerRequest": 120}
+ok = ok and all(f["source"].endswith("node-ledger.heapsnapshot.gz") and " -> " in f["path"] and f["steps"] for f in fs)
+print("# got:", got)
+sys.exit(0 if ok else 1)
+PY
+expect "leaks on browser-final" 0 -- "$BIN" leaks --json "$S8/browser-final.heapsnapshot.gz"
+check "browser-final: 4 report-panel trees via onResize, 7 rows via archivedRows (75 nodes)" python3 - "$work/out" <<'PY'
+import json, sys
+fs = json.load(open(sys.argv[1]))["findings"]
+dd = {f["root"]: f for f in fs if f["kind"] == "detached-dom"}
+p, r = dd.get("onResize"), dd.get("archivedRows")
+ok = len(dd) == 2 and p and r and p["instances"] == 4 and p["count"] == 40 and r["instances"] == 7 and r["count"] == 35
+ok = ok and r["nodes"] == {"Text": 14, "<td class=\"inv-amount\">": 7, "<td class=\"inv-id\">": 7, "<tr class=\"invoice-row\">": 7}
+ok = ok and p["nodes"]["<li class=\"report-line\">"] == 12 and p["nodes"]["Text"] == 16
+ok = ok and p["path"].endswith("onResize (closure) -> context -> panel -> Detached <div class=\"report-panel\" data-width=\"1280\">")
+ok = ok and "archivedRows -> Array[" in r["path"] and not p["benign"] and not r["benign"]
+ok = ok and [(f["kind"], f["root"], f["count"], f["detached_nodes"]) for f in fs if f["kind"] == "listeners"] == [("listeners", "onResize", 4, 40)]
+print("# kinds:", [(f["kind"], f["root"], f["count"]) for f in fs])
+sys.exit(0 if ok else 1)
+PY
+expect "leaks on browser-baseline" 0 -- "$BIN" leaks "$S8/browser-baseline.heapsnapshot.gz"
+check "browser-baseline: no findings" grep -q '^No leak findings' "$work/out"
+expect "leaks on browser-target (text)" 0 -- "$BIN" leaks "$S8/browser-target.heapsnapshot.gz"
+check "browser-target: the 7 archived rows, x7 in the table" grep -q 'x7 detached trees, archiveRow (closure) -> context -> archivedRows -> Array\[0\] -> Detached <tr class="invoice-row">' "$work/out"
+zcat "$S8/browser-final.heapsnapshot.gz" | head -c 300000 >"$work/cut.heapsnapshot"
+expect "leaks on a truncated heap snapshot" 1 -- "$BIN" leaks "$work/cut.heapsnapshot"
+check "truncated snapshot: one line with a byte offset" bash -c "test \$(wc -l <'$work/err') -eq 1 && grep -q 'cut.heapsnapshot: byte [0-9]*: ' '$work/err'"
+check "truncated snapshot: nothing on stdout" test ! -s "$work/out"
 # the node run's profiles (verify-output/node-ledger-profiles.txt)
 expect "top on the node .cpuprofile" 0 -- "$BIN" top --json "$S8/node-ledger.cpuprofile"
 ms=$(sed -n 's/^ *[0-9]* samples *\([0-9.]*\) ms self  checksumLines$/\1/p' "$S8V/node-ledger-profiles.txt" | tr -d .)
@@ -215,6 +251,27 @@ if [ -n "${MT_SHARED:-}" ] && [ -f "$V/final.heapsnapshot" ]; then
   expect "retainers needs --id or --name" 2 -- "$BIN" retainers "$V/final.heapsnapshot"
   expect "flame of a heap snapshot" 0 -- "$BIN" flame --no-js "$V/final.heapsnapshot" -o "$work/h.svg"
   check "dominator flame title" grep -q 'Retained memory' "$work/h.svg"
+  expect "leaks on final.heapsnapshot" 0 -- "$BIN" leaks --json "$V/final.heapsnapshot"
+  check "final: 85 detached DOM nodes in 6 findings, the leaks by holder, <template> benign, no StatusClock" python3 - "$work/out" <<'PY'
+import json, sys
+fs = json.load(open(sys.argv[1]))["findings"]
+dd = [f for f in fs if f["kind"] == "detached-dom"]
+by = {(f["root"], f["count"], f["instances"]) for f in dd if not f["benign"]}
+ok = sum(f["count"] for f in dd) == 85 and sum(f["self_bytes"] for f in dd) == 11752
+ok = ok and by == {("onKeydown", 50, 5), ("onResize", 15, 3), ("chartRegistry", 8, 2), ("onPortalClick", 5, 1), ("opsStore", 6, 1)}
+ok = ok and [f["nodes"] for f in dd if f["benign"]] == [{"<template>": 1}] and dd[-1]["benign"]
+big = {f["root"]: f for f in fs if f["kind"] == "large-object"}
+ok = ok and set(big) == {"rawFrame", "snapshotImage"} and big["rawFrame"]["bytes"] >= 2097152 and big["rawFrame"]["reactive"]
+ok = ok and "StatusClock" not in json.dumps(fs) and "1d9b6e2f" not in json.dumps(fs)
+print("# detached:", sorted(by))
+sys.exit(0 if ok else 1)
+PY
+  expect "leaks on baseline.heapsnapshot" 0 -- "$BIN" leaks --json "$V/baseline.heapsnapshot"
+  check "baseline: nothing flagged as an app leak" python3 -c 'import json,sys; fs=json.load(open(sys.argv[1]))["findings"]; sys.exit(0 if fs and all(f.get("benign") for f in fs) else 1)' "$work/out"
+  expect "leaks on node-leak.heapsnapshot" 0 -- "$BIN" leaks --json "$V/node-leak.heapsnapshot"
+  check "node-leak: 300 onConfigReload listeners and 300 SessionRecord in sessionCache" python3 -c 'import json,sys; fs=json.load(open(sys.argv[1]))["findings"]; sys.exit(0 if sorted((f["kind"],f["root"],f["count"]) for f in fs)==[("collection","sessionCache",300),("listeners","onConfigReload",300)] else 1)' "$work/out"
+  expect "leaks on two snapshots names each source" 0 -- "$BIN" leaks "$V/baseline.heapsnapshot" "$V/node-leak.heapsnapshot"
+  check "two sources in the table" bash -c "grep -q '(.*baseline.heapsnapshot)' '$work/out' && grep -q '(.*node-leak.heapsnapshot)' '$work/out'"
   expect "top on a heap snapshot is an input error" 1 -- "$BIN" top "$V/final.heapsnapshot"
   expect "dominators on a profile is an input error" 1 -- "$BIN" dominators "$CPU"
 fi
