@@ -38,7 +38,8 @@
  *  instances and anonymous closures are not counted (nothing to blame),
  *  nor the listener Arrays already reported as "listeners". Root: the variable or property that holds
  *  the collection (a context edge preferred, then a property edge from a
- *  non-system object), else its class.
+ *  non-system object), else the last named edge on its path with the
+ *  element indices after it ("maps[3]"), else its class.
  *  JSON {"kind":"collection","root","count" (instances),"bytes" (retained
  *  size of the collection),"container" (its class),"class","script"
  *  (where the class is defined),"path","steps","source"}. Score = count +
@@ -170,13 +171,39 @@ static int captured(const mt_heap *h, uint32_t closure, cntv *cap)
 	return 0;
 }
 
+/* Detached DOM nodes whose trees' paths run through @closure (c->holds is sorted and merged). */
 static uint32_t held_detached(const hl *c, uint32_t closure)
 {
-	uint32_t n = 0;
-	for (size_t i = 0; i < c->nholds; i++)
-		if (c->holds[i].closure == closure)
-			n += c->holds[i].nodes;
-	return n;
+	size_t lo = 0, hi = c->nholds;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->holds[mid].closure < closure)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->nholds && c->holds[lo].closure == closure ? c->holds[lo].nodes : 0;
+}
+
+static int hold_cmp(const void *a, const void *b)
+{
+	const hl_hold *x = a, *y = b;
+	return (x->closure > y->closure) - (x->closure < y->closure);
+}
+
+static void sort_holds(hl *c)
+{
+	if (c->nholds > 1)
+		qsort(c->holds, c->nholds, sizeof *c->holds, hold_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < c->nholds; i++) {
+		if (k && c->holds[k - 1].closure == c->holds[i].closure) {
+			uint64_t t = (uint64_t)c->holds[k - 1].nodes + c->holds[i].nodes;
+			c->holds[k - 1].nodes = t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
+		} else
+			c->holds[k++] = c->holds[i];
+	}
+	c->nholds = k;
 }
 
 /* One "listeners" finding for @cls[0..n) on @target; @at is the node the path leads to. */
@@ -470,6 +497,33 @@ static int str_id_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * A collection no variable or property points at directly (one of many
+ * in an array): the last named edge on its path and the element indices
+ * after it, "maps[3]"; else @fallback (its class).
+ */
+static void collection_name(hl *c, uint32_t n, char *buf, size_t cap, const char *fallback)
+{
+	const mt_heap *h = c->h;
+	snprintf(buf, cap, "%s", fallback);
+	for (uint32_t i = n; i-- > 0;) {
+		uint32_t e = c->path[i];
+		uint8_t t = h->edge_type[e];
+		if (t == MT_HE_ELEMENT)
+			continue;
+		if ((t != MT_HE_CONTEXT && t != MT_HE_PROPERTY) || !mt_strtab_len(h->strings, h->edge_name[e]))
+			return;
+		size_t l = mt_strtab_len(h->strings, h->edge_name[e]);
+		int u = snprintf(buf, cap, "%.*s", (int)(l < 200 ? l : 200), mt_strtab_get(h->strings, h->edge_name[e]));
+		for (uint32_t j = i + 1; j < n && u > 0 && (size_t)u < cap; j++) {
+			/* the element edges from the named Array (or its backing store) */
+			if (h->edge_type[c->path[j]] == MT_HE_ELEMENT)
+				u += snprintf(buf + u, cap - (size_t)u, "[%u]", h->edge_name[c->path[j]]);
+		}
+		return;
+	}
+}
+
 static int collections(hl *c, uint32_t **buf, size_t *cap)
 {
 	const mt_heap *h = c->h;
@@ -569,21 +623,21 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 		snprintf(cont, sizeof cont, "%s", s ? s : "");
 		s = hl_class(c, k->inst);
 		snprintf(cls, sizeof cls, "%s", s ? s : "");
-		if (k->name_edge != HL_NONE) {
-			size_t len = mt_strtab_len(h->strings, h->edge_name[k->name_edge]);
-			snprintf(root, sizeof root, "%.*s", (int)(len < 200 ? len : 200),
-				mt_strtab_get(h->strings, h->edge_name[k->name_edge]));
-		} else {
-			snprintf(root, sizeof root, "%s", cont);
-		}
-		uint32_t sc = class_script(h, k->inst);
-		size_t sl;
-		const char *sn = hl_name(h, sc, &sl);
 		int len = hl_path(c, k->node);
 		if (len < 0) {
 			rc = len;
 			break;
 		}
+		if (k->name_edge != HL_NONE) {
+			size_t l = mt_strtab_len(h->strings, h->edge_name[k->name_edge]);
+			snprintf(root, sizeof root, "%.*s", (int)(l < 200 ? l : 200),
+				mt_strtab_get(h->strings, h->edge_name[k->name_edge]));
+		} else {
+			collection_name(c, (uint32_t)len, root, sizeof root, cont);
+		}
+		uint32_t sc = class_script(h, k->inst);
+		size_t sl;
+		const char *sn = hl_name(h, sc, &sl);
 		uint64_t bytes = c->d->retained[k->node];
 		mt_jobj o;
 		mt_jobj_begin(&o);
@@ -701,6 +755,7 @@ int hl_holders(hl *c)
 {
 	uint32_t *buf = NULL;
 	size_t cap = 0;
+	sort_holds(c);
 	int rc = node_emitters(c, &buf, &cap);
 	if (!rc)
 		rc = blink_targets(c, &buf, &cap);

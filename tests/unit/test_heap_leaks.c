@@ -581,6 +581,132 @@ static void test_heap_leaks__holders_node(void)
 	run_free(&r);
 }
 
+/* ---- detectors on hand-built graphs ---- */
+
+static mt_findings *leaks_of(mt_heap *h, mt_heap_doms **d)
+{
+	mt_findings *fs = NULL;
+	mt_error err = MT_ERROR_INIT;
+	*d = NULL;
+	if (mt_heap_dominators(d, h, &err) || mt_findings_new(&fs) || mt_heap_leaks(fs, h, *d, "g", NULL, &err)) {
+		fprintf(stderr, "# %s\n", err.msg);
+		mt_findings_free(fs);
+		return NULL;
+	}
+	mt_findings_sort(fs);
+	return fs;
+}
+
+static void test_heap_leaks__old_names_and_large_objects(void)
+{
+	/*
+	 * 1 (GC roots) -> 2 Window [JSGlobalObject] -(keep)-> 3 keep (closure) -context-> 4 ctx
+	 *   4 -rows-> 5 Array -elements-> 6 (array) -[0]-> 7 "Detached HTMLTableRowElement" -> 8 "Detached Text"
+	 *   4 -blob-> 9 Holder -data-> 10 concatenated string (2 parts: 11, 12; 300 KB)
+	 * 1 -> 13 system / Script / x.js (code) -source-> 14 string of 400 KB (script source: not reported)
+	 * 1 -> 15 "Detached DOM tree / 2 entries" (synthetic group) -> 7
+	 */
+	const gn nodes[] = {
+		{ "", MT_HN_SYNTHETIC, 0 }, { "(GC roots)", MT_HN_SYNTHETIC, 0 },
+		{ "Window [JSGlobalObject] / x", OBJ, 0 }, { "keep", MT_HN_CLOSURE, 0 }, { "system / Context", OBJ, 0 },
+		{ "Array", OBJ, 0 }, { "", MT_HN_ARRAY, 0 }, { "Detached HTMLTableRowElement", NAT, 0 },
+		{ "Detached Text", NAT, 0 }, { "Holder", OBJ, 0 }, { "(concatenated string)", MT_HN_CONCAT_STRING, 0 },
+		{ "aaaa", MT_HN_STRING, 0 }, { "bbbb", MT_HN_STRING, 0 }, { "system / Script / x.js", MT_HN_CODE, 0 },
+		{ "/* source */", MT_HN_STRING, 0 }, { "Detached DOM tree / 2 entries", MT_HN_SYNTHETIC, 0 },
+	};
+	const ge es[] = {
+		{ 0, 1, MT_HE_ELEMENT, NULL }, { 0, 2, MT_HE_SHORTCUT, "w" },
+		{ 1, 2, MT_HE_ELEMENT, NULL }, { 1, 13, MT_HE_ELEMENT, NULL }, { 1, 15, MT_HE_ELEMENT, NULL },
+		{ 2, 3, MT_HE_PROPERTY, "keep" },
+		{ 3, 4, MT_HE_INTERNAL, "context" },
+		{ 4, 5, MT_HE_CONTEXT, "rows" }, { 4, 9, MT_HE_CONTEXT, "blob" },
+		{ 5, 6, MT_HE_INTERNAL, "elements" },
+		{ 6, 7, MT_HE_ELEMENT, NULL },
+		{ 7, 8, MT_HE_INTERNAL, "firstChild" },
+		{ 8, 7, MT_HE_INTERNAL, "parentNode" },
+		{ 9, 10, MT_HE_PROPERTY, "data" },
+		{ 10, 11, MT_HE_INTERNAL, "first" }, { 10, 12, MT_HE_INTERNAL, "second" },
+		{ 13, 14, MT_HE_INTERNAL, "source" },
+		{ 15, 7, MT_HE_ELEMENT, NULL },
+	};
+	mt_heap *h = mk(NN(nodes), nodes, NN(es), es);
+	free(h->node_detached);
+	h->node_detached = NULL;
+	h->node_self[11] = h->node_self[12] = 150 * 1024;
+	h->node_self[14] = 400 * 1024;
+	mt_heap_doms *d;
+	mt_findings *fs = leaks_of(h, &d);
+	CHECK(fs != NULL);
+	char b[2048];
+	CHECK_EQ_I(mt_findings_count(fs), 2);
+	const mt_finding *f = by_root(fs, "detached-dom", "rows");
+	CHECK(f != NULL);
+	CHECK_EQ_I(f->count, 2);
+	CHECK_EQ_S(field(f->json, "nodes", b, sizeof b), "{\"Detached HTMLTableRowElement\":1,\"Detached Text\":1}");
+	CHECK(ends_with(field(f->json, "path", b, sizeof b),
+		"keep (closure) -> context -> rows -> Array -> elements -> (array)[0] -> Detached HTMLTableRowElement\""));
+	f = by_root(fs, "large-object", "data");
+	CHECK(f != NULL);
+	CHECK_EQ_I(f->bytes, 300 * 1024 + 100);
+	CHECK_EQ_S(field(f->json, "holder", b, sizeof b), "\"blob\"");
+	CHECK(strstr(f->json, "\"reactive\":false") != NULL);
+	mt_findings_free(fs);
+	mt_heap_doms_free(d);
+	mt_heap_free(h);
+}
+
+static void test_heap_leaks__collections_of_program_classes_only(void)
+{
+	/* two Maps of 120 instances each: class App (from app.js) and class Builtin (from node:internal) */
+	enum { N = 120 };
+	static gn nodes[8 + 2 * N];
+	static ge es[16 + 4 * N];
+	const gn fixed[] = {
+		{ "", MT_HN_SYNTHETIC, 0 }, { "system / Context", OBJ, 0 }, { "Map", OBJ, 0 }, { "Map", OBJ, 0 },
+		{ "Object", OBJ, 0 } /* App.prototype */, { "App", MT_HN_CLOSURE, 0 }, { "App", MT_HN_CODE, 0 },
+		{ "<app>/app.js", MT_HN_CODE, 0 },
+	};
+	memcpy(nodes, fixed, sizeof fixed);
+	uint32_t ne = 0;
+	es[ne++] = (ge){ 0, 1, MT_HE_ELEMENT, NULL };
+	es[ne++] = (ge){ 1, 2, MT_HE_CONTEXT, "appCache" };
+	es[ne++] = (ge){ 1, 3, MT_HE_CONTEXT, "builtins" };
+	for (uint32_t i = 0; i < N; i++)
+		es[ne++] = (ge){ 2, 8 + i, MT_HE_INTERNAL, "v" };
+	for (uint32_t i = 0; i < N; i++)
+		es[ne++] = (ge){ 3, 8 + N + i, MT_HE_INTERNAL, "v" };
+	es[ne++] = (ge){ 4, 5, MT_HE_PROPERTY, "constructor" };
+	es[ne++] = (ge){ 5, 6, MT_HE_INTERNAL, "shared" };
+	es[ne++] = (ge){ 6, 7, MT_HE_INTERNAL, "script_or_debug_info" };
+	for (uint32_t i = 0; i < N; i++) {
+		nodes[8 + i] = (gn){ "App", OBJ, 0 };
+		es[ne++] = (ge){ 8 + i, 4, MT_HE_PROPERTY, "__proto__" };
+	}
+	for (uint32_t i = 0; i < N; i++)
+		nodes[8 + N + i] = (gn){ "Builtin", OBJ, 0 }; /* no constructor found: not the program's */
+	mt_heap *h = mk(8 + 2 * N, nodes, ne, es);
+	mt_heap_doms *d;
+	mt_findings *fs = leaks_of(h, &d);
+	CHECK(fs != NULL);
+	char b[512];
+	CHECK_EQ_I(mt_findings_count(fs), 1);
+	const mt_finding *f = mt_findings_get(fs, 0);
+	CHECK_EQ_S(f->kind, "collection");
+	CHECK_EQ_S(f->root, "appCache");
+	CHECK_EQ_I(f->count, N);
+	CHECK_EQ_S(field(f->json, "script", b, sizeof b), "\"<app>/app.js\"");
+	/* the same class from the runtime's own script is not reported */
+	mt_strtab_intern_cstr(h->strings, "node:internal/app", &h->node_name[7]);
+	mt_findings_free(fs);
+	mt_heap_doms_free(d);
+	fs = leaks_of(h, &d);
+	CHECK(fs != NULL);
+	CHECK_EQ_I(mt_findings_count(fs), 0);
+	mt_findings_free(fs);
+	mt_heap_doms_free(d);
+	mt_heap_free(h);
+}
+
 int main(void)
 {
 	MT_RUN(test_heap_leaks__propagation_attached_first);
@@ -591,5 +717,7 @@ int main(void)
 	MT_RUN(test_heap_leaks__detached_dom_baseline_and_target);
 	MT_RUN(test_heap_leaks__holders_final);
 	MT_RUN(test_heap_leaks__holders_node);
+	MT_RUN(test_heap_leaks__old_names_and_large_objects);
+	MT_RUN(test_heap_leaks__collections_of_program_classes_only);
 	MT_DONE();
 }
