@@ -143,4 +143,11 @@ int cmd_diff(int argc, char **argv);
 int cmd_dominators(int argc, char **argv);
 int cmd_retainers(int argc, char **argv);
 
+/* cli/cmd_heapcmp.c: heap snapshots compared by object id (one snapshot in memory at a time) */
+/* leaks --baseline A --target B --final C: growth findings into @fs; usage errors when a flag is missing. */
+int cli_heap_growth(mt_findings *fs, const char *baseline, const char *target, const char *final, int npos,
+	int strict);
+/* diff A B with @a an opened heap snapshot (freed here, before B is read). */
+int cli_heap_diff(cli_input *a, const char *path_b, int json, uint32_t nrows, const char *outp, int strict);
+
 #endif

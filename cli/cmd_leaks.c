@@ -76,12 +76,16 @@ int cmd_leaks(int argc, char **argv)
 {
 	int json = 0, strict = 0;
 	uint32_t nrows = 0;
-	const char *baseline = NULL, *outp = "-";
+	const char *baseline = NULL, *target = NULL, *final = NULL, *outp = "-";
 	const cli_opt opts[] = {
 		{ "json", 0, OPT_FLAG, &json, NULL,
 		  "print {\"findings\":[{\"kind\",\"root\",\"count\",...}]} (the shape shared by every format)", NULL },
 		{ "baseline", 0, OPT_STR, &baseline, "FILE",
 		  "an earlier dump: add goroutine-growth findings (\"delta\") for what grew since", NULL },
+		{ "target", 0, OPT_STR, &target, "FILE",
+		  "heap snapshots: the snapshot after the leaking action (with --baseline and --final)", NULL },
+		{ "final", 0, OPT_STR, &final, "FILE",
+		  "heap snapshots: after going back; objects new in --target and alive here are growth", NULL },
 		{ "nodecount", 'n', OPT_U32, &nrows, "N", "report only the first N findings (0 = all)", "0" },
 		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
 		{ "strict", 0, OPT_FLAG, &strict, NULL, "treat reader warnings as errors", NULL },
@@ -98,12 +102,14 @@ int cmd_leaks(int argc, char **argv)
 		"parked for the whole recording.\n"
 		"For a V8 heap snapshot: detached DOM trees clustered by retainer path (\"x5\"), listener\n"
 		"closures piling up on one event, collections holding many instances of one class, and\n"
-		"large strings and buffers, each named by the closure or variable holding it.",
+		"large strings and buffers, each named by the closure or variable holding it.\n"
+		"For V8 heap snapshots of one session, --baseline A --target B --final C (memlab's method):\n"
+		"objects allocated after A, present in B and still alive in C, clustered by retainer path.",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
 		return rc < 0 ? EXIT_OK : rc;
 	}
-	if (npos == 0) {
+	if (npos == 0 && !target && !final) {
 		return cli_usage_error("leaks", "expected at least one input FILE");
 	}
 	mt_findings *fs = NULL;
@@ -111,10 +117,17 @@ int cmd_leaks(int argc, char **argv)
 		fprintf(stderr, "memtracer leaks: out of memory\n");
 		return EXIT_INPUT;
 	}
+	if (target || final) {
+		rc = cli_heap_growth(fs, baseline, target, final, npos, strict);
+		goto report;
+	}
 	cli_input base = { 0 };
 	if (baseline) {
 		rc = cli_open(baseline, CLI_WANT_GOROUTINES | CLI_WANT_HEAP, strict, &base);
-		if (!rc && !base.goroutines)
+		if (!rc && base.heap)
+			rc = cli_usage_error("leaks", "--baseline %s is a heap snapshot: the three-snapshot comparison "
+				"also needs --target B and --final C", baseline);
+		else if (!rc && !base.goroutines)
 			rc = not_leak_input(&base);
 	}
 	for (int i = 0; i < npos && !rc; i++) {
@@ -139,6 +152,7 @@ int cmd_leaks(int argc, char **argv)
 		cli_input_free(&in);
 	}
 	cli_input_free(&base);
+report:
 	if (!rc) {
 		mt_findings_sort(fs);
 		if (nrows && nrows < mt_findings_count(fs)) {
@@ -166,7 +180,7 @@ int cmd_diff(int argc, char **argv)
 	const char *outp = "-";
 	const cli_opt opts[] = {
 		{ "json", 0, OPT_FLAG, &json, NULL,
-		  "JSON: the top table of NEW - BASE, or {\"kind\":\"goroutine-diff\",\"rows\":[...]}", NULL },
+		  "JSON: the top table of NEW - BASE, or {\"kind\":\"goroutine-diff\"|\"heap-diff\",\"rows\":[...]}", NULL },
 		{ "nodecount", 'n', OPT_U32, &nrows, "N", "profiles: show only the first N rows (0 = all)", "0" },
 		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
 		SEL_OPTIONS(s),
@@ -177,7 +191,8 @@ int cmd_diff(int argc, char **argv)
 		"Compare two inputs of one kind. Two goroutine dumps (any mix of pprof, debug=1, debug=2\n"
 		"and tracebacks): per-bucket growth, e.g. \"+412 goroutines in main.(*hub).wait.func1\n"
 		"[chan receive]\". Two profiles: pprof's -diff_base (NEW minus BASE, negative values kept),\n"
-		"shown as a top table of the differences.",
+		"shown as a top table of the differences. Two V8 heap snapshots of one session: objects\n"
+		"per class as DevTools' Comparison view (# new, # deleted, # delta, alloc/freed/size delta).",
 		opts, argc, argv, pos, &npos);
 	if (rc) {
 		return rc < 0 ? EXIT_OK : rc;
@@ -186,7 +201,9 @@ int cmd_diff(int argc, char **argv)
 		return cli_usage_error("diff", "expected two inputs, BASE and NEW; found %d", npos);
 	}
 	cli_input a = { 0 }, b = { 0 };
-	rc = cli_open(pos[0], CLI_WANT_PROFILE | CLI_WANT_GOROUTINES, s.strict, &a);
+	rc = cli_open(pos[0], CLI_WANT_PROFILE | CLI_WANT_GOROUTINES | CLI_WANT_HEAP, s.strict, &a);
+	if (!rc && a.heap)
+		return cli_heap_diff(&a, pos[1], json, nrows, outp, s.strict);
 	if (!rc)
 		rc = cli_open(pos[1], CLI_WANT_PROFILE | CLI_WANT_GOROUTINES, s.strict, &b);
 	if (rc)

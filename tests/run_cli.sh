@@ -238,6 +238,69 @@ hb=$(sed -n 's/^ *\([0-9]*\) B self  handleRequest$/\1/p' "$S8V/node-ledger-prof
 ht=$(sed -n 's/^heapprofile: .*, \([0-9]*\) bytes of self size.*/\1/p' "$S8V/node-ledger-profiles.txt")
 check "heap profile total $ht and handleRequest $hb bytes" grep -q "\"total\":$ht,.*{\"name\":\"handleRequest\",\"flat\":$hb," "$work/out"
 
+# three snapshots (leaks --baseline --target --final) and the per-class diff, on the browser samples;
+# expected numbers from verify-output/browser-growth.txt and browser-*.txt (verify.py)
+B3="--baseline $S8/browser-baseline.heapsnapshot.gz --target $S8/browser-target.heapsnapshot.gz --final $S8/browser-final.heapsnapshot.gz"
+gn=$(sed -n 's/^new since baseline, alive in target and final: \([0-9]*\) nodes, self_size \([0-9]*\)$/\1 objects new in .* (\2 bytes self)/p' "$S8V/browser-growth.txt")
+expect "leaks: three snapshots (samples)" 0 -- "$BIN" leaks --json $B3
+check "growth candidates as verify.py counts them: $gn" grep -q "$gn" "$work/err"
+check "two growth clusters: onResize x4 (40 detached DOM) and archivedRows x7 (35)" python3 - "$work/out" <<'PY'
+import json, sys
+fs = json.load(open(sys.argv[1]))["findings"]
+got = [(f["kind"], f["root"], f["instances"], f["detached_dom"]) for f in fs]
+print("# got:", got)
+sys.exit(0 if got == [("growth", "onResize", 4, 40), ("growth", "archivedRows", 7, 35)] else 1)
+PY
+check "the toast (removed listener) is not reported" bash -c "! grep -qi toast '$work/out'"
+cp "$work/out" "$work/growth1"
+expect "leaks: three snapshots again" 0 -- "$BIN" leaks --json $B3
+check "three snapshots: same bytes twice" cmp -s "$work/out" "$work/growth1"
+expect "leaks: three snapshots as text" 0 -- "$BIN" leaks $B3
+check "growth table names the roots" bash -c "grep -q 'growth .*onResize' '$work/out' && grep -q 'archivedRows' '$work/out'"
+expect "leaks --target without --baseline" 2 -- "$BIN" leaks --target "$S8/browser-target.heapsnapshot.gz" --final "$S8/browser-final.heapsnapshot.gz"
+check "names the missing flag" grep -q -- 'missing: --baseline' "$work/err"
+expect "leaks --baseline --target without --final" 2 -- "$BIN" leaks --baseline "$S8/browser-baseline.heapsnapshot.gz" --target "$S8/browser-target.heapsnapshot.gz"
+expect "leaks: a heap baseline with a FILE" 2 -- "$BIN" leaks --baseline "$S8/browser-baseline.heapsnapshot.gz" "$S8/browser-final.heapsnapshot.gz"
+check "says --target and --final are needed" grep -q -- '--target B and --final C' "$work/err"
+expect "leaks: three snapshots and a FILE" 2 -- "$BIN" leaks $B3 "$S8/browser-final.heapsnapshot.gz"
+expect "leaks: a profile as --baseline of three" 1 -- "$BIN" leaks --baseline "$CPU" --target "$S8/browser-target.heapsnapshot.gz" --final "$S8/browser-final.heapsnapshot.gz"
+check "mixed kinds: one line naming the file" bash -c "test \$(wc -l <'$work/err') -eq 1 && grep -q '^$CPU: .*expected a V8 heap snapshot as --baseline' '$work/err'"
+bn=$(sed -n 's/^baseline nodes \([0-9]*\), target nodes \([0-9]*\),.*/"base_nodes":\1,"nodes":\2/p' "$S8V/browser-growth.txt")
+expect "diff of two heap snapshots" 0 -- "$BIN" diff --json "$S8/browser-baseline.heapsnapshot.gz" "$S8/browser-target.heapsnapshot.gz"
+check "heap-diff totals: $bn" grep -q "^{\"kind\":\"heap-diff\",\"totals\":{$bn," "$work/out"
+check "heap-diff rows: sum of deltas = node growth, sorted by size delta" python3 - "$work/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r, t = d["rows"], d["totals"]
+ok = sum(x["delta"] for x in r) == t["nodes"] - t["base_nodes"] == t["delta"]
+ok = ok and all(x["delta"] == x["new"] - x["deleted"] and x["size_delta"] == x["alloc_size"] - x["freed_size"] for x in r)
+ok = ok and all((a["size_delta"], b["class"]) >= (b["size_delta"], a["class"]) for a, b in zip(r, r[1:]))
+sys.exit(0 if ok and len(r) > 10 else 1)
+PY
+expect "diff of heap snapshots as text" 0 -- "$BIN" diff -n 5 "$S8/browser-baseline.heapsnapshot.gz" "$S8/browser-target.heapsnapshot.gz"
+check "diff table header and a row limit" bash -c "grep -q '# new # deleted' '$work/out' && test \$(grep -c '^ *[0-9]' '$work/out') -eq 6"
+expect "diff: a heap snapshot and a profile" 1 -- "$BIN" diff "$S8/browser-baseline.heapsnapshot.gz" "$CPU"
+check "diff mixed kinds: one line" bash -c "test \$(wc -l <'$work/err') -eq 1 && grep -q '^$CPU: .*expected a V8 heap snapshot' '$work/err'"
+expect "diff: a profile and a heap snapshot" 1 -- "$BIN" diff "$CPU" "$S8/browser-baseline.heapsnapshot.gz"
+check "diff mixed kinds (profile first): one line" test "$(wc -l <"$work/err")" -eq 1
+if [ -n "${MT_SHARED:-}" ] && [ -f "${MT_SHARED}/corpus/v8/final.heapsnapshot" ]; then
+  V3=${MT_SHARED}/corpus/v8
+  expect "leaks: three snapshots (corpus)" 0 -- "$BIN" leaks --json --baseline "$V3/baseline.heapsnapshot" --target "$V3/target.heapsnapshot" --final "$V3/final.heapsnapshot"
+  check "corpus: 6323 candidates, 2990937 bytes (MANIFEST)" grep -q '6323 objects new in .* (2990937 bytes self); .* (84 detached DOM)' "$work/err"
+  check "corpus: the five app leaks first, StatusClock absent" python3 - "$work/out" <<'PY'
+import json, sys
+fs = json.load(open(sys.argv[1]))["findings"]
+top = sorted(f["root"] for f in fs[:5])
+print("# first five:", top)
+ok = top == sorted(["onKeydown", "chartRegistry", "onResize", "opsStore", "onPortalClick"])
+ok = ok and sum(f["detached_dom"] for f in fs[:5]) == 84 and all(f["detached_dom"] == 0 for f in fs[5:])
+ok = ok and not any("1d9b6e2f" in json.dumps(f) or "StatusClock" in json.dumps(f) for f in fs)
+sys.exit(0 if ok else 1)
+PY
+  expect "diff: corpus baseline -> target" 0 -- "$BIN" diff --json "$V3/baseline.heapsnapshot" "$V3/target.heapsnapshot"
+  check "corpus diff totals (+7446 nodes)" grep -q '^{"kind":"heap-diff","totals":{"base_nodes":43151,"nodes":50597,"new":15683,"deleted":8237,"delta":7446,' "$work/out"
+fi
+
 # heap snapshots (the V8 corpus beside the checkout, when present)
 V=${MT_SHARED:-}/corpus/v8
 if [ -n "${MT_SHARED:-}" ] && [ -f "$V/final.heapsnapshot" ]; then

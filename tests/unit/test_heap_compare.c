@@ -1,0 +1,474 @@
+/*
+ * tests/unit/test_heap_compare.c - heap snapshots compared by object id:
+ * id sets, the per-class comparison (DevTools' Comparison view) and the
+ * three-snapshot growth findings, on hand-built graphs and on the shared
+ * corpus's baseline/target/final Chromium snapshots (MANIFEST ground truth:
+ * 6,323 objects new in target and alive in final, 2,990,937 bytes; the five
+ * app leaks and their retaining closures/variables; StatusClock absent).
+ * The corpus numbers of the comparison were checked independently with a
+ * small Python reader of the same files (meta-driven, ids compared per class).
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memtracer/memtracer.h"
+#include "memtracer/heap_compare.h"
+#include "testlib.h"
+
+/* ---- hand-built graphs ---- */
+
+typedef struct xn {
+	const char *name;
+	uint8_t type;      /* mt_heap_node_type */
+	uint32_t id;
+	uint64_t self;
+	uint8_t detached;  /* the raw field */
+} xn;
+
+typedef struct xe {
+	uint32_t from, to;
+	uint8_t type;      /* mt_heap_edge_type */
+	const char *name;  /* named edges; element/hidden: NULL and @idx */
+	uint32_t idx;
+} xe;
+
+/* edges listed grouped by source, sources ascending */
+static mt_heap *mkh(uint32_t n, const xn *nodes, uint32_t ne, const xe *es)
+{
+	mt_heap *h = calloc(1, sizeof *h);
+	h->strings = mt_strtab_new();
+	h->nnodes = n;
+	h->node_type = malloc(n);
+	h->node_name = malloc(n * sizeof *h->node_name);
+	h->node_id = malloc(n * sizeof *h->node_id);
+	h->node_self = malloc(n * sizeof *h->node_self);
+	h->node_detached = malloc(n);
+	h->first_edge = calloc((size_t)n + 1, sizeof *h->first_edge);
+	for (uint32_t i = 0; i < n; i++) {
+		h->node_type[i] = nodes[i].type;
+		mt_strtab_intern_cstr(h->strings, nodes[i].name ? nodes[i].name : "", &h->node_name[i]);
+		h->node_id[i] = nodes[i].id;
+		h->node_self[i] = nodes[i].self;
+		h->node_detached[i] = nodes[i].detached;
+		h->total_self += nodes[i].self;
+	}
+	h->nedges = ne;
+	h->edge_type = malloc(ne ? ne : 1);
+	h->edge_name = malloc((ne ? ne : 1) * sizeof *h->edge_name);
+	h->edge_to = malloc((ne ? ne : 1) * sizeof *h->edge_to);
+	for (uint32_t k = 0; k < ne; k++) {
+		h->first_edge[es[k].from + 1]++;
+		h->edge_type[k] = es[k].type;
+		h->edge_to[k] = es[k].to;
+		if (es[k].type == MT_HE_ELEMENT || es[k].type == MT_HE_HIDDEN)
+			h->edge_name[k] = es[k].idx;
+		else
+			mt_strtab_intern_cstr(h->strings, es[k].name ? es[k].name : "", &h->edge_name[k]);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		h->first_edge[i + 1] += h->first_edge[i];
+	return h;
+}
+
+#define NN(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
+#define OBJ MT_HN_OBJECT
+#define NAT MT_HN_NATIVE
+#define CLO MT_HN_CLOSURE
+#define SYN MT_HN_SYNTHETIC
+
+static void test_heap_compare__ids(void)
+{
+	const xn nodes[] = {
+		{ "", SYN, 1, 0, 0 }, { "A", OBJ, 9, 1, 0 }, { "B", OBJ, 5, 1, 0 }, { "C", OBJ, 9, 1, 0 }, { "D", OBJ, 3, 1, 0 },
+	};
+	mt_heap *h = mkh(NN(nodes), nodes, 0, NULL);
+	mt_error err = MT_ERROR_INIT;
+	mt_heap_ids all, fresh;
+	CHECK_OK(mt_heap_ids_of(&all, h, &err));
+	CHECK_EQ_I(all.n, 4); /* duplicate id 9 kept once */
+	CHECK(all.id[0] == 1 && all.id[1] == 3 && all.id[2] == 5 && all.id[3] == 9);
+	CHECK(mt_heap_ids_has(&all, 5) && !mt_heap_ids_has(&all, 4) && !mt_heap_ids_has(&all, 10));
+	CHECK(!mt_heap_ids_has(NULL, 5));
+	mt_heap_ids base = { (uint32_t[]){ 3, 9 }, 2 };
+	CHECK_OK(mt_heap_ids_new(&fresh, h, &base, &err));
+	CHECK_EQ_I(fresh.n, 2);
+	CHECK(fresh.id[0] == 1 && fresh.id[1] == 5);
+	mt_heap_ids_free(&all);
+	mt_heap_ids_free(&fresh);
+	CHECK(all.id == NULL && all.n == 0);
+	mt_heap_free(h);
+}
+
+static const mt_heap_diff_row *row_of(const mt_heap_diff *d, const char *cls)
+{
+	for (uint32_t i = 0; i < d->nrows; i++)
+		if (!strcmp(d->rows[i].cls, cls))
+			return &d->rows[i];
+	return NULL;
+}
+
+static void test_heap_compare__diff_by_class(void)
+{
+	/* A: Foo#3 Foo#5 Bar#7 <div id=x>#9 (attached)   B: Foo#3 Foo#11 Bar#13 Bar#15 <div>#9 now detached */
+	const xn a_nodes[] = {
+		{ "", SYN, 1, 0, 0 }, { "Foo", OBJ, 3, 10, 0 }, { "Foo", OBJ, 5, 20, 0 }, { "Bar", OBJ, 7, 40, 0 },
+		{ "<div id=\"x\">", NAT, 9, 8, 1 },
+	};
+	const xn b_nodes[] = {
+		{ "", SYN, 1, 0, 0 }, { "Foo", OBJ, 3, 10, 0 }, { "Foo", OBJ, 11, 30, 0 }, { "Bar", OBJ, 13, 40, 0 },
+		{ "Bar", OBJ, 15, 40, 0 }, { "<div id=\"x\">", NAT, 9, 8, 2 },
+	};
+	mt_heap *a = mkh(NN(a_nodes), a_nodes, 0, NULL), *b = mkh(NN(b_nodes), b_nodes, 0, NULL);
+	mt_error err = MT_ERROR_INIT;
+	mt_heap_census *ca = NULL, *cb = NULL;
+	mt_heap_diff *d = NULL;
+	CHECK_OK(mt_heap_census_of(&ca, a, &err));
+	CHECK_OK(mt_heap_census_of(&cb, b, &err));
+	mt_heap_free(a); /* a census outlives its heap */
+	mt_heap_free(b);
+	CHECK_OK(mt_heap_diff_of(&d, ca, cb, &err));
+	CHECK_EQ_I(d->base_nodes, 5);
+	CHECK_EQ_I(d->nodes, 6);
+	CHECK_EQ_I(d->added, 3);      /* ids 11, 13, 15 */
+	CHECK_EQ_I(d->deleted, 2);    /* ids 5, 7 */
+	CHECK_EQ_I(d->alloc_size, 110);
+	CHECK_EQ_I(d->freed_size, 60);
+	CHECK_EQ_I(d->nrows, 4);
+	/* size delta desc, then class: Bar +40, Detached <div> +8, Foo +10 -> order Bar, Foo, Detached, <div> */
+	CHECK_EQ_S(d->rows[0].cls, "Bar");
+	CHECK_EQ_S(d->rows[1].cls, "Foo");
+	CHECK_EQ_S(d->rows[2].cls, "Detached <div>");
+	CHECK_EQ_S(d->rows[3].cls, "<div>");
+	const mt_heap_diff_row *r = row_of(d, "Bar");
+	CHECK(r && r->added == 2 && r->deleted == 1 && r->delta == 1 && r->alloc_size == 80 && r->freed_size == 40 &&
+		r->size_delta == 40);
+	r = row_of(d, "Foo");
+	CHECK(r && r->added == 1 && r->deleted == 1 && r->delta == 0 && r->size_delta == 10);
+	/* the div changed class: deleted from "<div>", new in "Detached <div>" (DevTools does the same) */
+	r = row_of(d, "<div>");
+	CHECK(r && r->added == 0 && r->deleted == 1 && r->size_delta == -8);
+	r = row_of(d, "Detached <div>");
+	CHECK(r && r->added == 1 && r->deleted == 0 && r->size_delta == 8);
+
+	mt_membuf mb = { 0 };
+	mt_sink s = mt_sink_membuf(&mb);
+	CHECK_OK(mt_render_heap_diff_json(d, 1, &s, &err));
+	mt_sink_write(&s, "", 1);
+	CHECK_EQ_S(mb.data,
+		"{\"kind\":\"heap-diff\",\"totals\":{\"base_nodes\":5,\"nodes\":6,\"new\":3,\"deleted\":2,\"delta\":1,"
+		"\"alloc_size\":110,\"freed_size\":60,\"size_delta\":50},\"rows\":[{\"class\":\"Bar\",\"new\":2,"
+		"\"deleted\":1,\"delta\":1,\"alloc_size\":80,\"freed_size\":40,\"size_delta\":40}]}\n");
+	mt_membuf_free(&mb);
+	mb = (mt_membuf){ 0 };
+	s = mt_sink_membuf(&mb);
+	CHECK_OK(mt_render_heap_diff_text(d, 0, &s, &err));
+	mt_sink_write(&s, "", 1);
+	CHECK(strstr(mb.data, "5 -> 6 nodes (+1): 3 new (110 bytes), 2 deleted (60 bytes), size delta +50\n"));
+	CHECK(strstr(mb.data, "        2         1        +1           80           40          +40  Bar\n"));
+	CHECK(strstr(mb.data, "       -1            0            8           -8  <div>\n"));
+	mt_membuf_free(&mb);
+	mt_heap_diff_free(d);
+	mt_heap_census_free(ca);
+	mt_heap_census_free(cb);
+}
+
+static const mt_finding *by_root(const mt_findings *fs, const char *root)
+{
+	for (uint32_t i = 0; i < mt_findings_count(fs); i++)
+		if (!strcmp(mt_findings_get(fs, i)->root, root))
+			return mt_findings_get(fs, i);
+	return NULL;
+}
+
+/* The integer after "key": in a finding's JSON; -1 when absent. */
+static long long jint(const char *json, const char *key)
+{
+	char k[64];
+	snprintf(k, sizeof k, "\"%s\":", key);
+	const char *p = strstr(json, k);
+	return p ? strtoll(p + strlen(k), NULL, 10) : -1;
+}
+
+static void test_heap_compare__growth_hand_built(void)
+{
+	/*
+	 * 0 root -> 1 (GC roots) -> 2 "Window / x" (old)
+	 *   2 --[0]--> 3 V8EventListener(new, native) -> 4 onKey (closure, new) --context--> 5 Context (new)
+	 *       5 --node--> 6 <div> (new, detached seed) --[0]--> 7 Text (new, detached by propagation)
+	 *   2 --[1]--> 8 V8EventListener(new) -> 9 onKey (new) --context--> 10 Context --node--> 11 <div> (new, detached)
+	 *   2 --reg--> 12 Array (old) --[0]--> 13 Chart (new) ; --[1]--> 14 Chart (new)
+	 *   2 --[2]--> 15 (compiled code, new) --x--> 16 Boilerplate (object, new): engine-held
+	 *   2 --keep--> 17 Object (old) --big--> 18 Blob (object, new, 5000 bytes)
+	 *   19 Orphan (object, new): unreachable
+	 *   2 --str--> 20 string (new): never kept
+	 *   2 --cache--> 21 Entry (object, new, small, alone): a lone small cluster, not reported
+	 */
+	const xn nodes[] = {
+		{ "", SYN, 1, 0, 0 }, { "(GC roots)", SYN, 3, 0, 0 }, { "Window / x", NAT, 5, 10, 1 },
+		{ "V8EventListener", NAT, 101, 10, 0 }, { "onKey", CLO, 103, 30, 0 },
+		{ "system / Context", OBJ, 105, 20, 0 }, { "<div class=\"m\">", NAT, 107, 100, 2 },
+		{ "Text", NAT, 109, 50, 0 }, { "V8EventListener", NAT, 111, 10, 0 }, { "onKey", CLO, 113, 30, 0 },
+		{ "system / Context", OBJ, 115, 20, 0 }, { "<div class=\"m\">", NAT, 117, 100, 2 },
+		{ "Array", OBJ, 7, 16, 0 }, { "Chart", OBJ, 119, 40, 0 }, { "Chart", OBJ, 121, 40, 0 },
+		{ "system / FeedbackVector", MT_HN_CODE, 123, 8, 0 }, { "Boilerplate", OBJ, 125, 8, 0 },
+		{ "Object", OBJ, 9, 12, 0 }, { "Blob", OBJ, 127, 70000, 0 }, { "Orphan", OBJ, 129, 7, 0 },
+		{ "abc", MT_HN_STRING, 131, 24, 0 }, { "Entry", OBJ, 133, 30, 0 },
+	};
+	const xe es[] = {
+		{ 0, 1, MT_HE_ELEMENT, NULL, 1 }, { 1, 2, MT_HE_ELEMENT, NULL, 1 },
+		{ 2, 3, MT_HE_ELEMENT, NULL, 0 }, { 2, 8, MT_HE_ELEMENT, NULL, 1 }, { 2, 12, MT_HE_PROPERTY, "reg", 0 },
+		{ 2, 15, MT_HE_ELEMENT, NULL, 2 }, { 2, 17, MT_HE_PROPERTY, "keep", 0 }, { 2, 20, MT_HE_PROPERTY, "str", 0 },
+		{ 2, 21, MT_HE_PROPERTY, "cache", 0 },
+		{ 3, 4, MT_HE_ELEMENT, NULL, 1 }, { 4, 5, MT_HE_INTERNAL, "context", 0 },
+		{ 5, 6, MT_HE_CONTEXT, "node", 0 }, { 6, 7, MT_HE_ELEMENT, NULL, 0 },
+		{ 8, 9, MT_HE_ELEMENT, NULL, 1 }, { 9, 10, MT_HE_INTERNAL, "context", 0 },
+		{ 10, 11, MT_HE_CONTEXT, "node", 0 },
+		{ 12, 13, MT_HE_ELEMENT, NULL, 0 }, { 12, 14, MT_HE_ELEMENT, NULL, 1 },
+		{ 15, 16, MT_HE_INTERNAL, "x", 0 }, { 17, 18, MT_HE_PROPERTY, "big", 0 },
+	};
+	mt_heap *h = mkh(NN(nodes), nodes, NN(es), es);
+	mt_error err = MT_ERROR_INIT;
+	mt_heap_doms *d = NULL;
+	mt_findings *fs = NULL;
+	CHECK_OK(mt_heap_dominators(&d, h, &err));
+	CHECK_OK(mt_findings_new(&fs));
+	/* candidates: every id above 100 (new since the "baseline") */
+	mt_heap_ids cand = { (uint32_t[]){ 101, 103, 105, 107, 109, 111, 113, 115, 117, 119, 121, 123, 125, 127, 129,
+		131, 133 }, 17 };
+	mt_heap_growth_stats st;
+	CHECK_OK(mt_heap_growth(fs, &st, h, d, &cand, "final", &err));
+	CHECK_EQ_I(st.candidates, 17);
+	CHECK_EQ_I(st.candidate_self, 10 + 30 + 20 + 100 + 50 + 10 + 30 + 20 + 100 + 40 + 40 + 8 + 8 + 70000 + 7 + 24 + 30);
+	/* kept: 2 closures, 3 detached DOM, 2 Charts, Boilerplate, Blob, Orphan, Entry */
+	CHECK_EQ_I(st.kept, 11);
+	CHECK_EQ_I(st.detached_dom, 3);
+	CHECK_EQ_I(st.unreachable, 1);
+	CHECK_EQ_I(st.engine_held, 1);
+	CHECK_EQ_I(st.lone, 1);
+	CHECK_EQ_I(st.clusters, 3);
+	CHECK_EQ_I(mt_findings_count(fs), 3);
+	mt_findings_sort(fs);
+	/* detached DOM first, then by bytes */
+	const mt_finding *f = mt_findings_get(fs, 0);
+	CHECK_EQ_S(f->root, "onKey");
+	CHECK_EQ_S(f->kind, "growth");
+	CHECK_EQ_I(f->count, 5);                 /* 2 closures, 2 divs, 1 Text */
+	CHECK_EQ_I(jint(f->json, "instances"), 2);
+	CHECK_EQ_I(jint(f->json, "detached_dom"), 3);
+	CHECK_EQ_I(f->bytes, 2 * (30 + 20 + 100) + 50); /* the closures retain their contexts and trees */
+	CHECK_EQ_I(jint(f->json, "self"), 2 * 30 + 2 * 100 + 50);
+	CHECK(strstr(f->json, "\"classes\":{\"(closure) onKey\":2,\"Detached <div>\":2,\"Detached Text\":1}"));
+	CHECK(strstr(f->json, "\"path\":\"Window / x[0] -> V8EventListener[1] -> onKey (closure)\""));
+	CHECK(strstr(f->json, "\"source\":\"final\""));
+	f = mt_findings_get(fs, 1);
+	CHECK_EQ_S(f->root, "big");              /* the property that holds the new Blob */
+	CHECK_EQ_I(f->bytes, 70000);             /* one instance, but large */
+	f = mt_findings_get(fs, 2);
+	CHECK_EQ_S(f->root, "reg");              /* Array[i] -> Chart: the variable above the index */
+	CHECK_EQ_I(f->count, 2);
+	CHECK_EQ_I(jint(f->json, "instances"), 2);
+	CHECK_EQ_I(f->bytes, 80);
+	CHECK(!by_root(fs, "Boilerplate") && !by_root(fs, "x") && !by_root(fs, "Orphan") && !by_root(fs, "cache"));
+
+	/* same input, same bytes */
+	mt_findings *fs2 = NULL;
+	CHECK_OK(mt_findings_new(&fs2));
+	CHECK_OK(mt_heap_growth(fs2, NULL, h, d, &cand, "final", &err));
+	mt_findings_sort(fs2);
+	CHECK_EQ_I(mt_findings_count(fs2), 3);
+	for (uint32_t i = 0; i < 3; i++)
+		CHECK_EQ_S(mt_findings_get(fs2, i)->json, mt_findings_get(fs, i)->json);
+	/* no candidates: nothing */
+	mt_findings *fs3 = NULL;
+	CHECK_OK(mt_findings_new(&fs3));
+	mt_heap_ids none = { NULL, 0 };
+	CHECK_OK(mt_heap_growth(fs3, &st, h, d, &none, "final", &err));
+	CHECK_EQ_I(st.candidates, 0);
+	CHECK_EQ_I(mt_findings_count(fs3), 0);
+	mt_findings_free(fs3);
+	mt_findings_free(fs2);
+	mt_findings_free(fs);
+	mt_heap_doms_free(d);
+	mt_heap_free(h);
+}
+
+/* ---- the shared corpus ---- */
+
+static mt_heap *load_corpus(const char *file)
+{
+	const char *sh = mt_t_shared();
+	if (!sh)
+		return NULL;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/corpus/v8/%s", sh, file);
+	mt_heap *h = NULL;
+	mt_error err = MT_ERROR_INIT;
+	if (mt_heap_load(&h, path, NULL, &err)) {
+		fprintf(stderr, "# %s: %s\n", path, err.msg);
+		return NULL;
+	}
+	return h;
+}
+
+static void test_heap_compare__corpus_three_snapshots(void)
+{
+	if (!mt_t_shared()) {
+		printf("# skipped: no shared corpus (MT_SHARED)\n");
+		return;
+	}
+	mt_error err = MT_ERROR_INIT;
+	mt_heap_ids base = { 0 }, fresh = { 0 };
+	/* one snapshot at a time, as the CLI does */
+	mt_heap *h = load_corpus("baseline.heapsnapshot");
+	CHECK(h != NULL);
+	CHECK_OK(mt_heap_ids_of(&base, h, &err));
+	CHECK_EQ_I(base.n, 43151);
+	mt_heap_free(h);
+	h = load_corpus("target.heapsnapshot");
+	CHECK(h != NULL);
+	CHECK_OK(mt_heap_ids_new(&fresh, h, &base, &err));
+	CHECK_EQ_I(fresh.n, 50597 - 43151 + 8237); /* target's 15,683 new ids (see the diff test) */
+	mt_heap_free(h);
+	mt_heap_ids_free(&base);
+	h = load_corpus("final.heapsnapshot");
+	CHECK(h != NULL);
+	mt_heap_doms *d = NULL;
+	mt_findings *fs = NULL;
+	mt_heap_growth_stats st;
+	CHECK_OK(mt_heap_dominators(&d, h, &err));
+	CHECK_OK(mt_findings_new(&fs));
+	CHECK_OK(mt_heap_growth(fs, &st, h, d, &fresh, "final.heapsnapshot", &err));
+	/* MANIFEST "Growth": 6,323 objects new in target and alive in final, 2,990,937 bytes of self size,
+	 * including all 84 leaked detached DOM nodes */
+	CHECK_EQ_I(st.candidates, 6323);
+	CHECK_EQ_I(st.candidate_self, 2990937);
+	CHECK_EQ_I(st.detached_dom, 84);
+	CHECK_EQ_I(st.unreachable, 0);
+	CHECK_EQ_I(st.clusters, mt_findings_count(fs));
+	mt_findings_sort(fs);
+	CHECK(mt_findings_count(fs) >= 5);
+	/* the five app leaks, each one cluster, ranked first; their detached DOM trees per MANIFEST */
+	static const struct {
+		const char *root;
+		long long instances, dom;
+	} want[] = {
+		{ "onKeydown", 5, 50 },      /* SettingsModal x5: 10 nodes each */
+		{ "onResize", 3, 15 },       /* ResizablePanel x3: 5 each */
+		{ "chartRegistry", 2, 8 },   /* SparkChartCard x2: 4 each */
+		{ "onPortalClick", 1, 5 },   /* HelpTooltip */
+		{ "opsStore", 1, 6 },        /* LiveFeed via the store watcher */
+	};
+	long long dom = 0;
+	for (uint32_t i = 0; i < 5; i++) {
+		const mt_finding *f = by_root(fs, want[i].root);
+		if (!f)
+			MT_FAIL_("no growth finding rooted at %s", want[i].root);
+		CHECK_EQ_S(f->kind, "growth");
+		CHECK_EQ_I(jint(f->json, "instances"), want[i].instances);
+		CHECK_EQ_I(jint(f->json, "detached_dom"), want[i].dom);
+		uint32_t rank = 0;
+		while (mt_findings_get(fs, rank) != f)
+			rank++;
+		if (rank >= 5)
+			MT_FAIL_("%s ranks %u, expected among the first five", want[i].root, rank + 1);
+		dom += jint(mt_findings_get(fs, i)->json, "detached_dom");
+	}
+	CHECK_EQ_I(dom, 84); /* every leaked detached node is in the five */
+	const mt_finding *feed = by_root(fs, "opsStore");
+	/* LiveFeed keeps a 2 MiB ArrayBuffer and a 256 KiB base64 string through its watcher closures */
+	CHECK(feed && feed->bytes > 2097152 + 262144);
+	CHECK(strstr(feed->json, "\"ArrayBuffer\":1"));
+	const mt_finding *modal = by_root(fs, "onKeydown");
+	CHECK(modal && strstr(modal->json, "HTMLDocument") && strstr(modal->json, "\"Detached <div>\":10"));
+	CHECK(strstr(by_root(fs, "chartRegistry")->json, "\"SparkChart\":2"));
+	for (uint32_t i = 5; i < mt_findings_count(fs); i++) {
+		const mt_finding *f = mt_findings_get(fs, i);
+		CHECK_EQ_I(jint(f->json, "detached_dom"), 0);
+		CHECK(f->score < mt_findings_get(fs, 4)->score);
+	}
+	/* the negative control: StatusClock (mem-trace-1d9b6e2f) is gone in final; nothing of it appears */
+	for (uint32_t i = 0; i < mt_findings_count(fs); i++) {
+		const char *j = mt_findings_get(fs, i)->json;
+		CHECK(!strstr(j, "StatusClock") && !strstr(j, "1d9b6e2f") && !strstr(j, "onVisibility"));
+	}
+	mt_findings_free(fs);
+	mt_heap_doms_free(d);
+	mt_heap_free(h);
+	mt_heap_ids_free(&fresh);
+}
+
+static void test_heap_compare__corpus_diff(void)
+{
+	if (!mt_t_shared()) {
+		printf("# skipped: no shared corpus (MT_SHARED)\n");
+		return;
+	}
+	mt_error err = MT_ERROR_INIT;
+	mt_heap_census *ca = NULL, *cb = NULL;
+	mt_heap_diff *d = NULL;
+	mt_heap *h = load_corpus("baseline.heapsnapshot");
+	CHECK(h != NULL);
+	CHECK_OK(mt_heap_census_of(&ca, h, &err));
+	mt_heap_free(h);
+	h = load_corpus("target.heapsnapshot");
+	CHECK(h != NULL);
+	CHECK_OK(mt_heap_census_of(&cb, h, &err));
+	mt_heap_free(h);
+	CHECK_OK(mt_heap_diff_of(&d, ca, cb, &err));
+	/* MANIFEST: baseline 43,151 nodes, target 50,597 (+7,446) */
+	CHECK_EQ_I(d->base_nodes, 43151);
+	CHECK_EQ_I(d->nodes, 50597);
+	/* independently (Python over the same files): 15,683 ids new (3,049,913 bytes), 8,237 gone (34,436) */
+	CHECK_EQ_I(d->added, 15683);
+	CHECK_EQ_I(d->alloc_size, 3049913);
+	CHECK_EQ_I(d->deleted, 8237);
+	CHECK_EQ_I(d->freed_size, 34436);
+	long long delta = 0;
+	for (uint32_t i = 0; i < d->nrows; i++) {
+		delta += d->rows[i].delta;
+		if (i)
+			CHECK(d->rows[i - 1].size_delta > d->rows[i].size_delta ||
+				(d->rows[i - 1].size_delta == d->rows[i].size_delta &&
+					strcmp(d->rows[i - 1].cls, d->rows[i].cls) < 0));
+	}
+	CHECK_EQ_I(delta, 7446);
+	static const struct {
+		const char *cls;
+		uint64_t added, deleted, alloc, freed;
+	} want[] = {
+		{ "system / JSArrayBufferData", 1, 0, 2097152, 0 }, /* LiveFeed's 2 MiB rawFrame */
+		{ "(compiled code)", 3165, 187, 381252, 4104 },
+		{ "(string)", 5346, 4513, 285648, 68 },
+		{ "Object", 344, 39, 18872, 2280 },
+		{ "Array", 157, 14, 2512, 224 },
+		{ "CanvasRenderingContext2D", 3, 0, 3520, 0 },
+		{ "(closure) onKeydown", 5, 0, 160, 0 },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const mt_heap_diff_row *r = row_of(d, want[i].cls);
+		if (!r)
+			MT_FAIL_("no row for %s", want[i].cls);
+		if (r->added != want[i].added || r->deleted != want[i].deleted || r->alloc_size != want[i].alloc ||
+		    r->freed_size != want[i].freed)
+			MT_FAIL_("%s: %" PRIu64 "/%" PRIu64 " %" PRIu64 "/%" PRIu64, want[i].cls, r->added, r->deleted,
+				r->alloc_size, r->freed_size);
+		CHECK_EQ_I(r->delta, (long long)want[i].added - (long long)want[i].deleted);
+	}
+	CHECK_EQ_S(d->rows[0].cls, "system / JSArrayBufferData");
+	mt_heap_diff_free(d);
+	mt_heap_census_free(ca);
+	mt_heap_census_free(cb);
+}
+
+int main(void)
+{
+	MT_RUN(test_heap_compare__ids);
+	MT_RUN(test_heap_compare__diff_by_class);
+	MT_RUN(test_heap_compare__growth_hand_built);
+	MT_RUN(test_heap_compare__corpus_three_snapshots);
+	MT_RUN(test_heap_compare__corpus_diff);
+	MT_DONE();
+}
