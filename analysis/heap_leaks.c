@@ -86,26 +86,26 @@ const char *hl_path_text(hl *c, const uint32_t *edges, uint32_t n)
 	return c->text;
 }
 
-const char *hl_label(hl *c, uint32_t node)
+/* mt_heap_node_label / mt_heap_node_class of @node into c->text. */
+static const char *node_text(hl *c, size_t (*fn)(const mt_heap *, uint32_t, char *, size_t), uint32_t node)
 {
-	size_t len = mt_heap_node_label(c->h, node, c->text, c->textcap);
+	size_t len = fn(c->h, node, c->text, c->textcap);
 	if (len >= c->textcap) {
 		if (text_room(c, len))
 			return NULL;
-		mt_heap_node_label(c->h, node, c->text, c->textcap);
+		fn(c->h, node, c->text, c->textcap);
 	}
 	return c->text;
 }
 
+const char *hl_label(hl *c, uint32_t node)
+{
+	return node_text(c, mt_heap_node_label, node);
+}
+
 const char *hl_class(hl *c, uint32_t node)
 {
-	size_t len = mt_heap_node_class(c->h, node, c->text, c->textcap);
-	if (len >= c->textcap) {
-		if (text_room(c, len))
-			return NULL;
-		mt_heap_node_class(c->h, node, c->text, c->textcap);
-	}
-	return c->text;
+	return node_text(c, mt_heap_node_class, node);
 }
 
 void hl_json_path(hl *c, mt_jobj *o, const uint32_t *edges, uint32_t n)

@@ -41,7 +41,7 @@ typedef struct hl {
 /* The retainer path of @node into c->path; its length (0 = none) or a negative mt_code. */
 int hl_path(hl *c, uint32_t node);
 
-/* A text made by @fmt_fn into c->text (grown as needed); NULL when out of memory. */
+/* Texts in c->text (grown as needed, overwritten by the next call); NULL when out of memory. */
 const char *hl_path_text(hl *c, const uint32_t *edges, uint32_t n);
 const char *hl_label(hl *c, uint32_t node);
 const char *hl_class(hl *c, uint32_t node);
