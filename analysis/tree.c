@@ -15,22 +15,32 @@
  * stacks) maps each list straight to its leaf node through a JudyHS memo,
  * which switches itself off when samples rarely repeat (folded input
  * arrives already merged). Nodes are created after their parents, so totals are summed in
- * one reverse pass, and children are sorted once at the end by name (byte
- * order) for deterministic output.
+ * one reverse pass, which also relinks every child list in creation order;
+ * a node whose children were not created in name order (byte order) is
+ * noted when it happens, and only those lists are sorted at the end (sorted
+ * folded input creates children in name order, so nothing is left to sort).
+ * The large arrays are mappings of their own, grown with mremap (no copy).
  */
+#define _GNU_SOURCE   /* mremap */
 #include <Judy.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "memtracer/analysis.h"
 #include "memtracer/tree.h"
 #include "mt_internal.h"
 
 #define WIDE 16
+#define UNSORTED 0x80u   /* in nchild: a child was created out of name order */
 
 struct mt_tree_priv {
-	uint32_t *nchild;     /* children per node (capacity cap_nodes) */
+	/* bytes mapped for nodes, self, total and nchild (see arr_grow), 0 = malloc'd */
+	size_t map_nodes, map_self, map_total, map_nchild;
+	uint8_t *nchild;      /* per node: children (saturating at WIDE + 2) | UNSORTED */
+	uint32_t *unsorted;   /* nodes whose children were not created in name order */
+	size_t nunsorted, unsorted_cap;
 	uint64_t *keys;       /* hash table: parent<<32 | name, 0 = empty slot */
 	uint32_t *vals;       /* child node */
 	size_t mask;          /* table size - 1 (a power of two) */
@@ -38,6 +48,80 @@ struct mt_tree_priv {
 	uint32_t cap_nodes;
 	int finished;
 };
+
+/*
+ * Large node arrays fill in order, page by page: with transparent huge
+ * pages (where the system offers them on request) that is a few hundred
+ * page faults instead of tens of thousands. Only a hint.
+ */
+static void hint_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	if (bytes < 4 * huge)
+		return;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t e = ((uintptr_t)p + bytes) & ~(huge - 1);
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)bytes;
+#endif
+}
+
+/*
+ * Grows the array *@p from @old to @new bytes, the new bytes zero. Large
+ * arrays are anonymous mappings of their own, grown with mremap: realloc
+ * would copy them (glibc serves blocks up to 32 MiB from the heap once a
+ * large block has been freed), touching every page twice. *@mapped is the
+ * mapping's size, 0 while the array is malloc'd.
+ */
+static int arr_grow(void *p, size_t *mapped, size_t old, size_t new)
+{
+	void **pp = p;
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+	if (new >= ((size_t)1 << 20)) {
+		size_t page = (size_t)1 << 12, len = (new + page - 1) & ~(page - 1);
+		void *q;
+		if (*mapped) {
+			q = mremap(*pp, *mapped, len, MREMAP_MAYMOVE);
+			if (q == MAP_FAILED)
+				return MT_ENOMEM;
+		} else {
+			q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (q == MAP_FAILED)
+				return MT_ENOMEM;
+			hint_huge(q, len);
+			if (old)
+				memcpy(q, *pp, old);
+			free(*pp);
+		}
+		hint_huge(q, len);
+		*pp = q;
+		*mapped = len;
+		return 0;
+	}
+#endif
+	void *q = realloc(*pp, new ? new : 1);
+	if (!q)
+		return MT_ENOMEM;
+	memset((char *)q + old, 0, new - old);
+	*pp = q;
+	return 0;
+}
+
+static void arr_free(void *p, size_t mapped)
+{
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+	if (mapped) {
+		munmap(p, mapped);
+		return;
+	}
+#endif
+	(void)mapped;
+	free(p);
+}
 
 static inline size_t slot_of(uint64_t key, size_t mask)
 {
@@ -94,11 +178,11 @@ int mt_tree_new(mt_tree **out, uint32_t ncols, const char *const *types, const c
 		    mt_strtab_intern_cstr(t->strings, units[c], &t->types[c].unit))
 			goto oom;
 	}
-	if (mt_grow32(&t->nodes, &t->priv->cap_nodes, 1024, sizeof *t->nodes))
-		goto oom;
-	t->self = calloc((size_t)t->priv->cap_nodes * (ncols ? ncols : 1), sizeof(int64_t));
-	t->priv->nchild = calloc(t->priv->cap_nodes, sizeof *t->priv->nchild);
-	if (!t->self || !t->priv->nchild)
+	t->priv->cap_nodes = 1024;
+	t->nodes = malloc(1024 * sizeof *t->nodes);
+	t->self = calloc((size_t)1024 * (ncols ? ncols : 1), sizeof(int64_t));
+	t->priv->nchild = calloc(1024, sizeof *t->priv->nchild);
+	if (!t->nodes || !t->self || !t->priv->nchild)
 		goto oom;
 	memset(&t->nodes[0], 0, sizeof t->nodes[0]);
 	if (mt_strtab_intern_cstr(t->strings, "all", &t->nodes[0].name))
@@ -115,17 +199,19 @@ void mt_tree_free(mt_tree *t)
 {
 	if (!t)
 		return;
-	if (t->priv) {
-		free(t->priv->nchild);
-		free(t->priv->keys);
-		free(t->priv->vals);
-		free(t->priv);
+	struct mt_tree_priv *pv = t->priv;
+	if (pv) {
+		arr_free(pv->nchild, pv->map_nchild);
+		free(pv->keys);
+		free(pv->vals);
+		free(pv->unsorted);
 	}
 	mt_strtab_free(t->strings);
 	free(t->types);
-	free(t->nodes);
-	free(t->self);
-	free(t->total);
+	arr_free(t->nodes, pv ? pv->map_nodes : 0);
+	arr_free(t->self, pv ? pv->map_self : 0);
+	arr_free(t->total, pv ? pv->map_total : 0);
+	free(pv);
 	free(t);
 }
 
@@ -150,12 +236,22 @@ static inline uint64_t child_key(uint32_t parent, mt_str_id name)
 	return ((uint64_t)parent << 32) | ((uint64_t)name + 1);
 }
 
+/* Byte order of two interned names. */
+static int name_cmp(const mt_strtab *st, mt_str_id x, mt_str_id y)
+{
+	size_t lx = mt_strtab_len(st, x), ly = mt_strtab_len(st, y);
+	int c = memcmp(mt_strtab_get(st, x), mt_strtab_get(st, y), lx < ly ? lx : ly);
+	if (c)
+		return c;
+	return (lx > ly) - (lx < ly);
+}
+
 static int child_by_id(mt_tree *t, uint32_t parent, mt_str_id name, uint8_t lang, uint32_t *out)
 {
 	struct mt_tree_priv *pv = t->priv;
 	if (pv->finished)
 		return MT_EINVAL;
-	if (pv->nchild[parent] <= WIDE) {
+	if ((pv->nchild[parent] & ~UNSORTED) <= WIDE) {
 		for (uint32_t c = t->nodes[parent].first_child; c; c = t->nodes[c].next_sibling)
 			if (t->nodes[c].name == name) {
 				*out = c;
@@ -175,22 +271,17 @@ static int child_by_id(mt_tree *t, uint32_t parent, mt_str_id name, uint8_t lang
 	if (t->nnodes == UINT32_MAX - 1)
 		return MT_ELIMIT;
 	if (t->nnodes == t->priv->cap_nodes) {
-		uint32_t cap = t->priv->cap_nodes;
-		if (mt_grow32(&t->nodes, &cap, (uint64_t)t->nnodes + 1, sizeof *t->nodes))
-			return MT_ENOMEM;
+		size_t cap = t->priv->cap_nodes, ncap = cap * 2;
 		size_t cols = t->ncols ? t->ncols : 1;
-		int64_t *ns = realloc(t->self, (size_t)cap * cols * sizeof(int64_t));
-		if (!ns)
+		if (ncap > UINT32_MAX)
+			ncap = UINT32_MAX;
+		if (arr_grow(&t->nodes, &pv->map_nodes, cap * sizeof *t->nodes, ncap * sizeof *t->nodes) ||
+			arr_grow(&t->self, &pv->map_self, cap * cols * sizeof(int64_t),
+				ncap * cols * sizeof(int64_t)) ||
+			arr_grow(&pv->nchild, &pv->map_nchild, cap * sizeof *pv->nchild,
+				ncap * sizeof *pv->nchild))
 			return MT_ENOMEM;
-		memset(ns + (size_t)t->priv->cap_nodes * cols, 0,
-			(size_t)(cap - t->priv->cap_nodes) * cols * sizeof(int64_t));
-		t->self = ns;
-		uint32_t *nc = realloc(pv->nchild, (size_t)cap * sizeof *nc);
-		if (!nc)
-			return MT_ENOMEM;
-		memset(nc + t->priv->cap_nodes, 0, (size_t)(cap - t->priv->cap_nodes) * sizeof *nc);
-		pv->nchild = nc;
-		t->priv->cap_nodes = cap;
+		t->priv->cap_nodes = (uint32_t)ncap;
 	}
 	uint32_t n = t->nnodes++;
 	mt_tree_node *nd = &t->nodes[n];
@@ -203,7 +294,19 @@ static int child_by_id(mt_tree *t, uint32_t parent, mt_str_id name, uint8_t lang
 	nd->lang = lang;
 	if (nd->depth > t->max_depth)
 		t->max_depth = nd->depth;
-	uint32_t k = ++pv->nchild[parent];
+	/* children created in name order need no sorting at the end */
+	uint8_t nc = pv->nchild[parent];
+	if (nd->next_sibling && !(nc & UNSORTED) &&
+		name_cmp(t->strings, t->nodes[nd->next_sibling].name, name) > 0) {
+		if (mt_grow(&pv->unsorted, &pv->unsorted_cap, pv->nunsorted + 1, sizeof *pv->unsorted))
+			return MT_ENOMEM;
+		pv->unsorted[pv->nunsorted++] = parent;
+		nc |= UNSORTED;
+	}
+	uint32_t k = (nc & ~UNSORTED) + 1u;
+	if (k <= WIDE + 2)
+		nc = (uint8_t)((nc & UNSORTED) | k);
+	pv->nchild[parent] = nc;
 	if (k == WIDE + 1) {
 		/* the parent just became wide: hash all of its children */
 		for (uint32_t c = t->nodes[parent].first_child; c; c = t->nodes[c].next_sibling)
@@ -227,6 +330,13 @@ int mt_tree_child(mt_tree *t, uint32_t parent, const char *name, size_t len, mt_
 	return child_by_id(t, parent, id, (uint8_t)lang, out);
 }
 
+int mt_tree_child_id(mt_tree *t, uint32_t parent, mt_str_id name, mt_lang lang, uint32_t *out)
+{
+	if (parent >= t->nnodes || name >= mt_strtab_count(t->strings))
+		return MT_EINVAL;
+	return child_by_id(t, parent, name, (uint8_t)lang, out);
+}
+
 void mt_tree_add(mt_tree *t, uint32_t node, uint32_t col, int64_t v)
 {
 	int64_t *s = &t->self[(size_t)node * t->ncols + col];
@@ -234,69 +344,127 @@ void mt_tree_add(mt_tree *t, uint32_t node, uint32_t col, int64_t v)
 }
 
 static const mt_tree *sort_tree;
+static const uint32_t *sort_rank;   /* name id -> rank in byte order, or NULL */
 
 static int cmp_children(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	const mt_strtab *st = sort_tree->strings;
 	mt_str_id nx = sort_tree->nodes[x].name, ny = sort_tree->nodes[y].name;
 	if (nx == ny)
 		return (x > y) - (x < y);
-	size_t lx = mt_strtab_len(st, nx), ly = mt_strtab_len(st, ny);
-	int c = memcmp(mt_strtab_get(st, nx), mt_strtab_get(st, ny), lx < ly ? lx : ly);
-	if (c)
-		return c;
-	return (lx > ly) - (lx < ly);
+	if (sort_rank)
+		return sort_rank[nx] < sort_rank[ny] ? -1 : 1;
+	return name_cmp(sort_tree->strings, nx, ny);
 }
 
-int mt_tree_finish(mt_tree *t)
+static int cmp_ids(const void *a, const void *b)
 {
-	if (t->priv->finished)
-		return 0;
-	size_t cols = t->ncols ? t->ncols : 1;
-	size_t cells;
-	if (!mt_mul_ok(t->nnodes, cols, &cells))
-		return MT_ENOMEM;
-	t->total = malloc(cells * sizeof(int64_t));
-	if (!t->total)
-		return MT_ENOMEM;
-	memcpy(t->total, t->self, cells * sizeof(int64_t));
-	for (uint32_t n = t->nnodes; n-- > 1;) {
-		uint32_t par = t->nodes[n].parent;
-		for (uint32_t c = 0; c < t->ncols; c++)
-			t->total[(size_t)par * t->ncols + c] =
-				mt_sat_add(t->total[(size_t)par * t->ncols + c], t->total[(size_t)n * t->ncols + c]);
+	return name_cmp(sort_tree->strings, *(const mt_str_id *)a, *(const mt_str_id *)b);
+}
+
+/*
+ * When names repeat a lot (profiles: a few thousand functions over millions
+ * of nodes), sorting the names once and comparing ranks is cheaper than
+ * comparing bytes in every child list. NULL when not worth it or no memory.
+ */
+static uint32_t *name_ranks(const mt_tree *t, size_t nlists)
+{
+	uint32_t n = mt_strtab_count(t->strings);
+	if ((uint64_t)n * 4 > nlists * 16)
+		return NULL;
+	uint32_t *ids = malloc((size_t)n * sizeof *ids), *rank = malloc((size_t)n * sizeof *rank);
+	if (!ids || !rank) {
+		free(ids);
+		free(rank);
+		return NULL;
 	}
-	/* sort every child list by name */
+	for (uint32_t i = 0; i < n; i++)
+		ids[i] = i;
+	qsort(ids, n, sizeof *ids, cmp_ids);   /* distinct strings: a strict order */
+	for (uint32_t i = 0; i < n; i++)
+		rank[ids[i]] = i;
+	free(ids);
+	return rank;
+}
+
+/* Sorts the child lists of the nodes that were created out of name order. */
+static int sort_unsorted(mt_tree *t)
+{
+	struct mt_tree_priv *pv = t->priv;
 	uint32_t *buf = NULL;
 	size_t cap = 0;
 	sort_tree = t;
-	for (uint32_t n = 0; n < t->nnodes; n++) {
+	sort_rank = name_ranks(t, pv->nunsorted);
+	for (size_t i = 0; i < pv->nunsorted; i++) {
+		uint32_t n = pv->unsorted[i];
 		size_t k = 0;
 		for (uint32_t c = t->nodes[n].first_child; c; c = t->nodes[c].next_sibling) {
-			if (mt_grow(&buf, &cap, k + 1, sizeof *buf)) {
+			if (k == cap && mt_grow(&buf, &cap, k + 1, sizeof *buf)) {
 				free(buf);
+				free((void *)sort_rank);
+				sort_rank = NULL;
+				sort_tree = NULL;
 				return MT_ENOMEM;
 			}
 			buf[k++] = c;
 		}
-		if (k < 2)
-			continue;
 		qsort(buf, k, sizeof *buf, cmp_children);
 		t->nodes[n].first_child = buf[0];
-		for (size_t i = 0; i + 1 < k; i++)
-			t->nodes[buf[i]].next_sibling = buf[i + 1];
+		for (size_t j = 0; j + 1 < k; j++)
+			t->nodes[buf[j]].next_sibling = buf[j + 1];
 		t->nodes[buf[k - 1]].next_sibling = 0;
 	}
+	free((void *)sort_rank);
+	sort_rank = NULL;
 	sort_tree = NULL;
 	free(buf);
-	free(t->priv->keys);
-	free(t->priv->vals);
-	free(t->priv->nchild);
-	t->priv->keys = NULL;
-	t->priv->vals = NULL;
-	t->priv->nchild = NULL;
-	t->priv->finished = 1;
+	return 0;
+}
+
+int mt_tree_finish(mt_tree *t)
+{
+	struct mt_tree_priv *pv = t->priv;
+	if (pv->finished)
+		return 0;
+	size_t cols = t->ncols ? t->ncols : 1;
+	size_t cells, bytes;
+	if (!mt_mul_ok(t->nnodes, cols, &cells) || !mt_mul_ok(cells, sizeof(int64_t), &bytes) ||
+		arr_grow(&t->total, &pv->map_total, 0, bytes))
+		return MT_ENOMEM;
+	memcpy(t->total, t->self, bytes);
+	/*
+	 * One pass from the last node back: every node comes after its parent,
+	 * so a node's total is complete when it is reached and goes to its
+	 * parent. The same pass relinks every child list in creation order
+	 * (lists were built by prepending): visiting children from the last
+	 * created, each one is put in front of its parent's list. The first
+	 * child met of a parent is the one the old list started with, which
+	 * tells a stale head from a relinked one.
+	 */
+	for (uint32_t n = t->nnodes; n-- > 1;) {
+		mt_tree_node *nd = &t->nodes[n];
+		mt_tree_node *par = &t->nodes[nd->parent];
+		for (uint32_t c = 0; c < t->ncols; c++)
+			t->total[(size_t)nd->parent * t->ncols + c] =
+				mt_sat_add(t->total[(size_t)nd->parent * t->ncols + c], t->total[(size_t)n * t->ncols + c]);
+		nd->next_sibling = par->first_child == n ? 0 : par->first_child;
+		par->first_child = n;
+	}
+	/* lists created in name order are sorted now; sort the others */
+	int rc = sort_unsorted(t);
+	if (rc)
+		return rc;
+	free(pv->keys);
+	free(pv->vals);
+	free(pv->unsorted);
+	arr_free(pv->nchild, pv->map_nchild);
+	pv->map_nchild = 0;
+	pv->keys = NULL;
+	pv->vals = NULL;
+	pv->unsorted = NULL;
+	pv->nunsorted = 0;
+	pv->nchild = NULL;
+	pv->finished = 1;
 	return 0;
 }
 

@@ -238,6 +238,52 @@ static int emit_flame(void *c, mt_sink *out, mt_error *err)
 	}
 }
 
+static void warn_stderr(void *ctx, const char *path, const char *msg)
+{
+	if (!cli_quiet)
+		fprintf(stderr, "%s: warning: %s\n", path ? path : (const char *)ctx, msg);
+}
+
+/*
+ * A folded file goes straight to its tree (mt_read_folded_tree: no
+ * profile in between) when nothing needs the profile: one named file (stdin
+ * cannot be read twice), no selection or filter, no --reverse or --lines.
+ * Returns -1 when @path is not folded stacks (the caller takes the general
+ * way), else an exit code, with *@t set on success.
+ */
+static int flame_folded_tree(const char *path, int strict, mt_tree **t)
+{
+	mt_error err = MT_ERROR_INIT;
+	err.path = path;
+	mt_stream *st;
+	const uint8_t *peek;
+	size_t plen;
+	if (mt_stream_open(&st, path, &err))
+		return -1;   /* the general way reports it */
+	int folded = !mt_stream_peek(st, &peek, &plen, &err) &&
+		mt_detect(peek, plen, NULL) == MT_FORMAT_FOLDED;
+	mt_stream_close(st);
+	mt_input in;
+	if (!folded || mt_input_read(&in, path, 0, &err))
+		return -1;
+	if (mt_detect(in.data, in.len, NULL) != MT_FORMAT_FOLDED) {
+		mt_input_free(&in);
+		return -1;
+	}
+	mt_read_opts ro = MT_READ_OPTS_INIT;
+	ro.warn = warn_stderr;
+	ro.warn_ctx = (void *)path;
+	ro.strict = strict;
+	int rc = mt_read_folded_tree(t, in.data, in.len, &ro, &err);
+	mt_input_free(&in);
+	if (rc) {
+		if (err.code == MT_EINVAL)
+			err.code = MT_EFORMAT; /* a bad input is never a usage error */
+		return cli_fail(&err);
+	}
+	return 0;
+}
+
 int cmd_flame(int argc, char **argv)
 {
 	sel_opts s;
@@ -299,6 +345,19 @@ int cmd_flame(int argc, char **argv)
 	mt_profile *p = NULL;
 	mt_filter *f = NULL;
 	mt_tree *t = NULL;
+	const mt_filter_opts *fl = &s.filter;
+	if (npos == 1 && strcmp(pos[0], "-") != 0 && !s.sample_index && !fl->focus && !fl->ignore &&
+	    !fl->hide && !fl->show && !fl->tag_focus && !fl->tag_ignore && !reverse && !lines &&
+	    (rc = flame_folded_tree(pos[0], s.strict, &t)) >= 0) {
+		if (!rc) {
+			x.tree = t;
+			x.fo = fo;
+			x.fo.col = 0;
+			rc = cli_emit(outp, emit_flame, &x);
+		}
+		mt_tree_free(t);
+		return rc;
+	}
 	if (npos == 1) {
 		/* a heap snapshot draws its dominator tree, weighted by retained size */
 		cli_input in;

@@ -44,6 +44,7 @@
 
 #include "memtracer/parse.h"
 #include "memtracer/profile.h"
+#include "memtracer/tree.h"
 #include "mt_internal.h"
 
 /* Safety limits (MT_ELIMIT past them). */
@@ -94,8 +95,16 @@ static uint64_t bytes_hash(const uint8_t *s, size_t n)
 		s += 8;
 		n -= 8;
 	}
+	/* the last 0-7 bytes in at most two loads (no byte loop: it stalls the load of w) */
 	uint64_t w = 0;
-	memcpy(&w, s, n);
+	if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		w = (uint64_t)lo | (uint64_t)hi << 32;
+	} else if (n) {
+		w = (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16;
+	}
 	h = (h ^ w) * 0x94d049bb133111ebULL;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
@@ -317,6 +326,7 @@ static int is_blank(uint8_t c)
 /* A parsed count: value * 10^9 in @v, significant decimals in @dec. */
 typedef struct count {
 	i128 v;
+	uint64_t ip;       /* integer part (the whole value when dec == 0) */
 	unsigned dec;
 	int frac_nonzero;
 	int lossy;         /* non-zero digits past the 9th decimal were dropped */
@@ -364,10 +374,66 @@ static int parse_count(const uint8_t *s, const uint8_t *e, count *c)
 	for (unsigned k = nd; k < FOLDED_MAX_DECIMALS; k++)
 		frac *= 10;
 	c->v = (i128)ip * pow10_tab[FOLDED_MAX_DECIMALS] + (i128)frac;
+	c->ip = ip;
 	c->dec = sig < FOLDED_MAX_DECIMALS ? sig : FOLDED_MAX_DECIMALS;
 	c->frac_nonzero = nonzero;
 	c->lossy = sig > FOLDED_MAX_DECIMALS;
 	return COUNT_OK;
+}
+
+/* What scan_line() found. */
+enum { LINE_OK, LINE_SKIP, LINE_INVALID, LINE_HUGE, LINE_LONG };
+
+typedef struct line {
+	size_t off;        /* start of the line */
+	size_t s, se;      /* the stack (LINE_OK, LINE_INVALID) */
+	size_t c, e;       /* the count token; e = end of the trimmed line (LINE_LONG: of the line) */
+	count cnt;         /* LINE_OK */
+} line;
+
+/*
+ * Splits off the line at @pos of base[0..n): blank lines and comments are
+ * LINE_SKIP, lines without a valid count (or with a NUL in the stack)
+ * LINE_INVALID, a count past 2^63 LINE_HUGE, a line over FOLDED_MAX_LINE
+ * LINE_LONG. *@next gets the start of the following line. Sets no error:
+ * both readers word their own.
+ */
+static int scan_line(const uint8_t *base, size_t n, size_t pos, line *l, size_t *next)
+{
+	const uint8_t *nl = memchr(base + pos, '\n', n - pos);
+	size_t lend = nl ? (size_t)(nl - base) : n;
+	*next = nl ? lend + 1 : n;
+	l->off = pos;
+	l->e = lend;
+	if (lend - pos > FOLDED_MAX_LINE)
+		return LINE_LONG;
+	size_t s = pos, e = lend;
+	while (e > s && is_blank(base[e - 1]))
+		e--;
+	while (s < e && is_blank(base[s]))
+		s++;
+	if (s == e)
+		return LINE_SKIP;                               /* blank line */
+	if (base[s] == '#' || (e - s >= 2 && base[s] == '/' && base[s + 1] == '/'))
+		return LINE_SKIP;                               /* comment */
+	/*
+	 * The count: after the last space or tab. The stack is everything
+	 * before that one separator (flamegraph.pl's `^(.*)\s+?(\d+...)$`),
+	 * so "a;  3" has a last frame " " and writes back byte for byte.
+	 */
+	size_t c = e;
+	while (c > s && base[c - 1] != ' ' && base[c - 1] != '\t')
+		c--;
+	size_t se = c > s ? c - 1 : s;   /* > s: base[s] is not blank */
+	l->s = s;
+	l->se = se;
+	l->c = c;
+	l->e = e;
+	int cr = c > s ? parse_count(base + c, base + e, &l->cnt) : COUNT_BAD;
+	/* text has no NUL: a stack with one is not a folded line */
+	if (cr == COUNT_OK && memchr(base + s, 0, se - s))
+		cr = COUNT_BAD;
+	return cr == COUNT_OK ? LINE_OK : cr == COUNT_HUGE ? LINE_HUGE : LINE_INVALID;
 }
 
 /* Ends with @suf (a string literal)? */
@@ -456,6 +522,12 @@ static void format_total(i128 sum, char *buf, size_t cap)
 	}
 }
 
+/* A frame name with invalid UTF-8 repaired. */
+typedef struct name_buf {
+	char *p;
+	size_t len, cap;
+} name_buf;
+
 typedef struct stack_acc {
 	i128 sum;          /* at 10^9, clamped */
 	size_t line_off;   /* first line holding the stack (text offset) */
@@ -474,8 +546,7 @@ typedef struct folded_state {
 	uint32_t *prev_locs;    /* root first */
 	size_t prev_cap;
 	uint32_t prev_n;
-	char *name;         /* a frame name with invalid UTF-8 repaired */
-	size_t name_len, name_cap;
+	name_buf name;      /* a frame name with invalid UTF-8 repaired */
 	mt_profile *p;
 } folded_state;
 
@@ -530,26 +601,26 @@ static int utf8_valid(const uint8_t *s, size_t n)
 	return 1;
 }
 
-/* Copies s[0..n) into st->name with each byte of a bad sequence as U+FFFD. */
-static int utf8_repair(struct folded_state *st, const uint8_t *s, size_t n)
+/* Copies s[0..n) into @b with each byte of a bad sequence as U+FFFD. */
+static int utf8_repair(name_buf *b, const uint8_t *s, size_t n)
 {
 	size_t cap;
-	if (!mt_mul_ok(n, 3, &cap) || mt_grow(&st->name, &st->name_cap, cap + 1, 1))
+	if (!mt_mul_ok(n, 3, &cap) || mt_grow(&b->p, &b->cap, cap + 1, 1))
 		return MT_ENOMEM;
 	size_t k = 0;
 	for (size_t i = 0; i < n;) {
 		size_t q = utf8_seq(s + i, n - i);
 		if (q) {
-			memcpy(st->name + k, s + i, q);
+			memcpy(b->p + k, s + i, q);
 			k += q;
 			i += q;
 		} else {
-			memcpy(st->name + k, "\xef\xbf\xbd", 3);
+			memcpy(b->p + k, "\xef\xbf\xbd", 3);
 			k += 3;
 			i++;
 		}
 	}
-	st->name_len = k;
+	b->len = k;
 	return 0;
 }
 
@@ -561,13 +632,24 @@ static void state_free(folded_state *st)
 	free(st->prev_locs);
 	free(st->acc);
 	free(st->locs);
-	free(st->name);
+	free(st->name.p);
 }
 
 static void emit_warning(const mt_read_opts *opts, const char *msg)
 {
 	if (opts && opts->warn)
 		opts->warn(opts->warn_ctx, NULL, msg);
+}
+
+/* The one warning for skipped lines (inferno's wording). */
+static void warn_invalid(const mt_read_opts *opts, uint64_t invalid)
+{
+	if (invalid) {
+		char msg[80];
+		snprintf(msg, sizeof msg, "Ignored %llu lines with invalid format",
+			(unsigned long long)invalid);
+		emit_warning(opts, msg);
+	}
 }
 
 /* Resolves the frames of distinct stack @si (root first in the text) into leaf-first locs. */
@@ -628,11 +710,11 @@ static int stack_locs(folded_state *st, uint32_t si, uint32_t *nlocs, mt_error *
 			const char *name = (const char *)base + fs;
 			size_t nlen = flen;
 			if (!utf8_valid(base + fs, flen)) {
-				rc = utf8_repair(st, base + fs, flen);
+				rc = utf8_repair(&st->name, base + fs, flen);
 				if (rc)
 					return mt_error_set(err, rc, MT_NO_OFFSET, "out of memory");
-				name = st->name;
-				nlen = st->name_len;
+				name = st->name.p;
+				nlen = st->name.len;
 			}
 			uint32_t loc;
 			rc = mt_profile_frame(st->p, name, nlen, NULL, 0, 0, guess_lang(name, nlen), &loc);
@@ -687,47 +769,24 @@ int mt_read_folded(mt_profile **out, const uint8_t *data, size_t len,
 	int frac_nonzero = 0, lossy = 0;
 	size_t pos = 0;
 	while (pos < n) {
-		const uint8_t *nl = memchr(base + pos, '\n', n - pos);
-		size_t lend = nl ? (size_t)(nl - base) : n;
-		size_t next = nl ? lend + 1 : n;
-		size_t line_off = pos;
-		if (lend - pos > FOLDED_MAX_LINE) {
+		line ln;
+		int kind = scan_line(base, n, pos, &ln, &pos);
+		if (kind == LINE_SKIP)
+			continue;
+		size_t line_off = ln.off, s = ln.s, se = ln.se, c = ln.c, e = ln.e;
+		if (kind == LINE_LONG) {
 			rc = mt_error_set(err, MT_ELIMIT, text_orig_off(&st.t, line_off),
-				"expected lines of at most %zu bytes, found %zu", FOLDED_MAX_LINE, lend - pos);
+				"expected lines of at most %zu bytes, found %zu", FOLDED_MAX_LINE, e - line_off);
 			goto fail;
 		}
-		size_t s = pos, e = lend;
-		pos = next;
-		while (e > s && is_blank(base[e - 1]))
-			e--;
-		while (s < e && is_blank(base[s]))
-			s++;
-		if (s == e)
-			continue;                                   /* blank line */
-		if (base[s] == '#' || (e - s >= 2 && base[s] == '/' && base[s + 1] == '/'))
-			continue;                                   /* comment */
-		/*
-		 * The count: after the last space or tab. The stack is everything
-		 * before that one separator (flamegraph.pl's `^(.*)\s+?(\d+...)$`),
-		 * so "a;  3" has a last frame " " and writes back byte for byte.
-		 */
-		size_t c = e;
-		while (c > s && base[c - 1] != ' ' && base[c - 1] != '\t')
-			c--;
-		size_t se = c > s ? c - 1 : s;   /* > s: base[s] is not blank */
-		count cnt;
-		int cr = c > s ? parse_count(base + c, base + e, &cnt) : COUNT_BAD;
-		/* text has no NUL: a stack with one is not a folded line */
-		if (cr == COUNT_OK && memchr(base + s, 0, se - s))
-			cr = COUNT_BAD;
-		if (cr == COUNT_HUGE) {
+		if (kind == LINE_HUGE) {
 			char ex[48];
 			excerpt(base + c, e - c, ex, sizeof ex);
 			rc = mt_error_set(err, MT_ELIMIT, text_orig_off(&st.t, line_off),
 				"expected a count below 2^63, found %s", ex);
 			goto fail;
 		}
-		if (cr == COUNT_BAD) {
+		if (kind == LINE_INVALID) {
 			if (invalid++ == 0)
 				first_invalid = line_off;
 			if (opts && opts->strict) {
@@ -739,17 +798,17 @@ int mt_read_folded(mt_profile **out, const uint8_t *data, size_t len,
 			}
 			continue;
 		}
-		if (cnt.dec > decimals)
-			decimals = cnt.dec;
-		frac_nonzero |= cnt.frac_nonzero;
-		if (cnt.lossy && opts && opts->strict) {
+		if (ln.cnt.dec > decimals)
+			decimals = ln.cnt.dec;
+		frac_nonzero |= ln.cnt.frac_nonzero;
+		if (ln.cnt.lossy && opts && opts->strict) {
 			char ex[48];
 			excerpt(base + c, e - c, ex, sizeof ex);
 			rc = mt_error_set(err, MT_ELIMIT, text_orig_off(&st.t, line_off),
 				"expected a count with at most %u decimals, found %s", FOLDED_MAX_DECIMALS, ex);
 			goto fail;
 		}
-		lossy |= cnt.lossy;
+		lossy |= ln.cnt.lossy;
 
 		uint32_t si;
 		int added;
@@ -769,7 +828,7 @@ int mt_read_folded(mt_profile **out, const uint8_t *data, size_t len,
 			st.acc[si].line_off = line_off;
 		}
 		/* clamp far above anything that fits 64 bits at any scale */
-		i128 sum = st.acc[si].sum + cnt.v;
+		i128 sum = st.acc[si].sum + ln.cnt.v;
 		st.acc[si].sum = sum > SUM_CLAMP ? SUM_CLAMP : sum;
 	}
 
@@ -826,12 +885,7 @@ int mt_read_folded(mt_profile **out, const uint8_t *data, size_t len,
 		}
 	}
 
-	if (invalid) {
-		char msg[80];
-		snprintf(msg, sizeof msg, "Ignored %llu lines with invalid format",
-			(unsigned long long)invalid);
-		emit_warning(opts, msg);
-	}
+	warn_invalid(opts, invalid);
 	if (frac_nonzero)
 		emit_warning(opts, lossy ? "The input data has fractional sample counts "
 			"(digits past the 9th decimal were dropped)" :
@@ -847,5 +901,317 @@ int mt_read_folded(mt_profile **out, const uint8_t *data, size_t len,
 fail:
 	mt_profile_free(st.p);
 	state_free(&st);
+	return rc;
+}
+
+/* ---- straight to a call tree ---- */
+
+/*
+ * mt_read_folded_tree() reads the lines once and walks the tree as it
+ * goes: a line's frames are split and resolved only past the part of the
+ * stack it shares with the previous line (whole frames; stackcollapse
+ * output is sorted, so that is most of it), each distinct frame text is
+ * hashed and interned once (a span table from frame bytes to the tree's
+ * name id), and the count goes straight to the leaf's self. Nothing is
+ * built per distinct stack. Whatever this path does not handle itself
+ * (fractional counts, a count or a stack total past 2^63, over-long lines
+ * or stacks, strict mode with an invalid line, no stack at all: all rare,
+ * most of them errors) makes it give up, and the input is read again by
+ * mt_read_folded() + mt_tree_build(), so results, warnings and errors are
+ * always exactly theirs.
+ */
+
+#define FAST_GIVE_UP 1
+
+/*
+ * Distinct frame texts -> tree name ids. The texts are copied into one
+ * arena so that confirming a match reads a few cached bytes instead of the
+ * frame's first occurrence somewhere in the input; slots carry the upper
+ * hash bits, so most mismatches never touch an entry.
+ */
+typedef struct fast_frame_ent {
+	size_t key;       /* offset of its text in keys */
+	uint32_t len;
+	uint32_t name;    /* tree name id */
+	uint8_t lang;
+} fast_frame_ent;
+
+typedef struct fast_state {
+	mt_tree *t;
+	uint64_t *slots;          /* hash >> 32 << 32 | entry + 1; 0 = empty */
+	size_t mask;
+	fast_frame_ent *ents;
+	uint32_t nents;
+	size_t ents_cap;
+	char *keys;
+	size_t keys_len, keys_cap;
+	/* the previous stack: frame i ends at end[i] (relative to its start) on node[i] */
+	uint32_t *end, *node;
+	size_t end_cap, node_cap;
+	uint32_t depth;
+	size_t prev_s, prev_len;
+	int unsorted;             /* a stack sorted before the one above it was seen */
+	span_table memo;          /* stack text -> leaf node (val), once unsorted */
+	name_buf name;
+} fast_state;
+
+static int fast_rehash(fast_state *f)
+{
+	size_t ns = f->slots ? (f->mask + 1) * 2 : 4096;
+	uint64_t *sl = calloc(ns, sizeof *sl);
+	if (!sl)
+		return MT_ENOMEM;
+	for (size_t i = 0; f->slots && i <= f->mask; i++) {
+		if (!f->slots[i])
+			continue;
+		const fast_frame_ent *e = &f->ents[(uint32_t)f->slots[i] - 1];
+		size_t k = (size_t)bytes_hash((const uint8_t *)f->keys + e->key, e->len) & (ns - 1);
+		while (sl[k])
+			k = (k + 1) & (ns - 1);
+		sl[k] = f->slots[i];
+	}
+	free(f->slots);
+	f->slots = sl;
+	f->mask = ns - 1;
+	return 0;
+}
+
+/* Length of the common prefix of a[0..m) and b[0..m). */
+static size_t common_prefix(const uint8_t *a, const uint8_t *b, size_t m)
+{
+	size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (i + 8 <= m) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return i + ((size_t)__builtin_ctzll(x ^ y) >> 3);
+		i += 8;
+	}
+#endif
+	while (i < m && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* A new entry for the frame text @b[0..len) at slot @k: its tree name and origin. */
+static int fast_frame_add(fast_state *f, const uint8_t *b, size_t len, uint64_t h, size_t k)
+{
+	/* the name mt_read_folded() + mt_tree_build() give the frame */
+	const char *nm = (const char *)b;
+	size_t nl = len;
+	int rc;
+	if (f->nents >= FOLDED_MAX_ITEMS)
+		return MT_ELIMIT;
+	if (!utf8_valid(b, len)) {
+		if ((rc = utf8_repair(&f->name, b, len)))
+			return rc;
+		nm = f->name.p;
+		nl = f->name.len;
+	}
+	uint8_t lang = (uint8_t)guess_lang(nm, nl);
+	if (nl == 0) {
+		nm = "<unknown>";   /* mt_frame_name() of a function without a name */
+		nl = 9;
+	}
+	mt_str_id id;
+	if ((rc = mt_strtab_intern(f->t->strings, nm, nl, &id)))
+		return rc;
+	if (mt_grow(&f->ents, &f->ents_cap, (size_t)f->nents + 1, sizeof *f->ents) ||
+		mt_grow(&f->keys, &f->keys_cap, f->keys_len + len + 1, 1))
+		return MT_ENOMEM;
+	fast_frame_ent *e = &f->ents[f->nents];
+	e->key = f->keys_len;
+	e->len = (uint32_t)len;
+	e->name = id;
+	e->lang = lang;
+	memcpy(f->keys + f->keys_len, b, len);
+	f->keys_len += len;
+	f->slots[k] = (h >> 32 << 32) | ((uint64_t)f->nents + 1);
+	f->nents++;
+	return 0;
+}
+
+/* The tree name id and origin of the frame text b[0..len). */
+static inline int fast_frame(fast_state *f, const uint8_t *b, size_t len, uint32_t *name,
+	uint8_t *lang)
+{
+	if (((size_t)f->nents + 1) * 2 > f->mask + 1 || !f->slots) {
+		int rc = fast_rehash(f);
+		if (rc)
+			return rc;
+	}
+	uint64_t h = bytes_hash(b, len), tag = h >> 32 << 32;
+	size_t k = (size_t)h & f->mask;
+	for (;;) {
+		uint64_t sl = f->slots[k];
+		if (!sl) {
+			int rc = fast_frame_add(f, b, len, h, k);
+			if (rc)
+				return rc;
+			sl = f->slots[k];
+		} else if ((sl & 0xffffffff00000000ULL) != tag) {
+			k = (k + 1) & f->mask;
+			continue;
+		}
+		const fast_frame_ent *e = &f->ents[(uint32_t)sl - 1];
+		if (e->len == len && memcmp(f->keys + e->key, b, len) == 0) {
+			*name = e->name;
+			*lang = e->lang;
+			return 0;
+		}
+		k = (k + 1) & f->mask;
+	}
+}
+
+/* Walks (and extends) the tree along the stack base[s, s+len): *@leaf, or FAST_GIVE_UP / an mt_code. */
+static int fast_stack(fast_state *f, const uint8_t *base, size_t s, size_t len, uint32_t *leaf)
+{
+	const uint8_t *b = base + s;
+	uint32_t k = 0;
+	if (f->depth) {
+		/* whole frames shared with the previous stack */
+		const uint8_t *a = base + f->prev_s;
+		size_t pl = f->prev_len, m = pl < len ? pl : len, p = common_prefix(a, b, m);
+		while (k < f->depth && f->end[k] < p)
+			k++;
+		if (k < f->depth && f->end[k] == p && (p == pl || a[p] == ';') && (p == len || b[p] == ';'))
+			k++;
+		if (p < m ? a[p] > b[p] : len < pl)
+			f->unsorted = 1;
+	}
+	uint32_t node = k ? f->node[k - 1] : 0;
+	uint32_t d = k;
+	if (k == 0 || f->end[k - 1] < len) {
+		size_t fs = k ? (size_t)f->end[k - 1] + 1 : 0;
+		for (;;) {
+			const uint8_t *q = memchr(b + fs, ';', len - fs);
+			size_t fe = q ? (size_t)(q - b) : len;
+			uint32_t name;
+			uint8_t lang;
+			int rc;
+			if (d >= FOLDED_MAX_DEPTH)
+				return FAST_GIVE_UP;
+			if ((rc = fast_frame(f, b + fs, fe - fs, &name, &lang)) ||
+				(rc = mt_tree_child_id(f->t, node, name, (mt_lang)lang, &node)))
+				return rc;
+			if (mt_grow(&f->end, &f->end_cap, (size_t)d + 1, sizeof *f->end) ||
+				mt_grow(&f->node, &f->node_cap, (size_t)d + 1, sizeof *f->node))
+				return MT_ENOMEM;
+			f->end[d] = (uint32_t)fe;
+			f->node[d] = node;
+			d++;
+			if (!q)
+				break;
+			fs = fe + 1;
+		}
+	}
+	f->depth = d;
+	f->prev_s = s;
+	f->prev_len = len;
+	*leaf = node;
+	return 0;
+}
+
+/*
+ * Adds @v for the stack base[s, s+len): 0, FAST_GIVE_UP or an mt_code.
+ * Sorted input repeats a stack only on adjacent lines, which share all
+ * their frames; once the input turns out unsorted, whole stacks are also
+ * remembered (files with repeated stacks in any order: one lookup per line
+ * instead of one per frame).
+ */
+static int fast_add(fast_state *f, const uint8_t *base, size_t s, size_t len, int64_t v)
+{
+	uint32_t leaf, mi = 0;
+	int rc, added = 0;
+	if (f->unsorted) {
+		if ((rc = span_table_get(&f->memo, base, s, (uint32_t)len, bytes_hash(base + s, len),
+			&mi, &added)))
+			return rc;
+		if (!added) {
+			leaf = f->memo.items[mi].val;
+			goto add;
+		}
+	}
+	if ((rc = fast_stack(f, base, s, len, &leaf)))
+		return rc;
+	if (added)
+		f->memo.items[mi].val = leaf;
+add:;
+	int64_t *self = &f->t->self[(size_t)leaf * f->t->ncols];
+	if (__builtin_add_overflow(*self, v, self))
+		return FAST_GIVE_UP;   /* mt_read_folded() words the error */
+	return 0;
+}
+
+/* 0 with *@out, FAST_GIVE_UP, or an mt_code (no error set). */
+static int fast_tree(mt_tree **out, const uint8_t *data, size_t len, const mt_read_opts *opts)
+{
+	static const char *const types[] = { "samples" }, *const units[] = { "count" };
+	fast_state f;
+	text tx;
+	memset(&f, 0, sizeof f);
+	if (text_init(&tx, data, len, NULL))
+		return FAST_GIVE_UP;
+	int rc = mt_tree_new(&f.t, 1, types, units);
+	const uint8_t *base = tx.p;
+	size_t n = tx.len, pos = 0;
+	uint64_t invalid = 0, nstacks = 0;
+	while (!rc && pos < n) {
+		line ln;
+		int kind = scan_line(base, n, pos, &ln, &pos);
+		if (kind == LINE_SKIP)
+			continue;
+		if (kind == LINE_INVALID && !(opts && opts->strict)) {
+			invalid++;
+			continue;
+		}
+		if (kind != LINE_OK || ln.cnt.dec) {
+			rc = FAST_GIVE_UP;
+			break;
+		}
+		nstacks++;
+		if (ln.cnt.ip)   /* mt_tree_build() skips zero samples */
+			rc = fast_add(&f, base, ln.s, ln.se - ln.s, (int64_t)ln.cnt.ip);
+	}
+	if (!rc && !nstacks)
+		rc = FAST_GIVE_UP;
+	if (!rc)
+		rc = mt_tree_finish(f.t);
+	free(tx.owned);
+	free(f.slots);
+	free(f.ents);
+	free(f.keys);
+	span_table_free(&f.memo);
+	free(f.end);
+	free(f.node);
+	free(f.name.p);
+	if (rc) {
+		mt_tree_free(f.t);
+		return rc;
+	}
+	warn_invalid(opts, invalid);
+	*out = f.t;
+	return 0;
+}
+
+int mt_read_folded_tree(mt_tree **out, const uint8_t *data, size_t len,
+	const mt_read_opts *opts, mt_error *err)
+{
+	if (!out)
+		return mt_error_set(err, MT_EINVAL, MT_NO_OFFSET, "no output tree given");
+	*out = NULL;
+	if (!data && len)
+		return mt_error_set(err, MT_EINVAL, MT_NO_OFFSET, "no input bytes given");
+	int rc = fast_tree(out, data ? data : (const uint8_t *)"", len, opts);
+	if (rc == 0)
+		return 0;
+	/* the general path: the same tree, and its own warnings and errors */
+	mt_profile *p = NULL;
+	if ((rc = mt_read_folded(&p, data, len, opts, err)))
+		return rc;
+	rc = mt_tree_build(out, p, NULL, err);
+	mt_profile_free(p);
 	return rc;
 }

@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "profile.h"
+#include "tree.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -65,6 +66,17 @@ int mt_read_profile(mt_profile **out, const char *path, const uint8_t *data,
 int mt_read_pprof(mt_profile **out, const uint8_t *data, size_t len,
 	const mt_read_opts *opts, mt_error *err);
 int mt_read_folded(mt_profile **out, const uint8_t *data, size_t len,
+	const mt_read_opts *opts, mt_error *err);
+
+/*
+ * Folded stacks straight to their call tree: the tree mt_tree_build() (with
+ * default options) makes of what mt_read_folded() reads, with the same
+ * warnings and errors, without the intermediate profile. Built while the
+ * lines are read, reusing the frames a line shares with the previous one
+ * (cheap on sorted stackcollapse output); unusual inputs (fractional
+ * counts, errors) take the general path internally.
+ */
+int mt_read_folded_tree(mt_tree **out, const uint8_t *data, size_t len,
 	const mt_read_opts *opts, mt_error *err);
 
 /*

@@ -77,6 +77,14 @@ int mt_tree_new(mt_tree **out, uint32_t ncols, const char *const *types,
 int mt_tree_child(mt_tree *t, uint32_t parent, const char *name, size_t len,
 	mt_lang lang, uint32_t *out);
 
+/*
+ * The same for a name already interned in @t->strings (for builders that
+ * intern each distinct frame once and then work with ids). MT_EINVAL for
+ * an unknown id or node, or after mt_tree_finish.
+ */
+int mt_tree_child_id(mt_tree *t, uint32_t parent, mt_str_id name, mt_lang lang,
+	uint32_t *out);
+
 /* Adds @v to self[@node][@col]. */
 void mt_tree_add(mt_tree *t, uint32_t node, uint32_t col, int64_t v);
 

@@ -688,6 +688,149 @@ static void test_folded__flamegraph_results(void)
 	CHECK(files >= 10);
 }
 
+
+static int pair_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ---- mt_read_folded_tree: the same tree as mt_read_folded + mt_tree_build ---- */
+
+/* The folded text and the static SVG (origin palette: colours by frame origin) of @t. */
+static char *tree_text(const mt_tree *t)
+{
+	mt_membuf mb = { 0 };
+	mt_sink s = mt_sink_membuf(&mb);
+	mt_error err = MT_ERROR_INIT;
+	mt_flame_opts fo = MT_FLAME_OPTS_INIT;
+	fo.no_js = 1;
+	fo.min_width = 0;
+	fo.palette = MT_PALETTE_ORIGIN;
+	char hdr[96];
+	snprintf(hdr, sizeof hdr, "nodes %u depth %u\n", t->nnodes, t->max_depth);
+	if (mt_sink_puts(&s, hdr) || mt_write_folded(t, 0, &s, &err) || mt_render_svg(t, &fo, &s, &err)) {
+		mt_membuf_free(&mb);
+		return strdup("<render failed>");
+	}
+	mt_sink_write(&s, "", 1);
+	return mb.data;
+}
+
+/* Reads @data both ways and checks trees, warnings and errors are identical. */
+static void check_same_tree(const char *what, const void *data, size_t len, int strict)
+{
+	warnings wa = { 0 }, wb = { 0 };
+	mt_error ea = MT_ERROR_INIT, eb = MT_ERROR_INIT;
+	mt_profile *p = NULL;
+	mt_tree *ta = NULL, *tb = NULL;
+	mt_read_opts o = MT_READ_OPTS_INIT;
+	o.warn = on_warn;
+	o.strict = strict;
+	o.warn_ctx = &wa;
+	int ra = mt_read_folded(&p, data, len, &o, &ea);
+	if (!ra)
+		ra = mt_tree_build(&ta, p, NULL, &ea);
+	mt_profile_free(p);
+	o.warn_ctx = &wb;
+	int rb = mt_read_folded_tree(&tb, data, len, &o, &eb);
+	char *sa = ta ? tree_text(ta) : strdup(""), *sb = tb ? tree_text(tb) : strdup("");
+	mt_tree_free(ta);
+	mt_tree_free(tb);
+	int same = ra == rb && ea.code == eb.code && ea.offset == eb.offset &&
+		strcmp(ea.msg, eb.msg) == 0 && (ea.doing == eb.doing ||
+		(ea.doing && eb.doing && strcmp(ea.doing, eb.doing) == 0)) &&
+		wa.n == wb.n && strcmp(wa.last, wb.last) == 0 && strcmp(sa, sb) == 0;
+	if (!same)
+		fprintf(stderr, "# %s: rc %d/%d, \"%s\"/\"%s\", warnings %d/%d\n", what, ra, rb, ea.msg,
+			eb.msg, wa.n, wb.n);
+	free(sa);
+	free(sb);
+	CHECK(same);
+}
+
+static void test_folded__tree_direct(void)
+{
+	static const struct { const char *name, *text; } cases[] = {
+		{ "sorted", "a;b;c 1\na;b;d 2\na;b;d;e 3\na;c 4\nb 5\n" },
+		{ "unsorted", "b;c 3\na;b 2\na;a 1\nb;a 4\na;b 5\nb 1\na;b;c 1\nb;c 2\n" },
+		{ "repeats", "a;b;c 1\na;b;c 2\na;b 3\na;b;c 4\na;b 1\n" },
+		{ "prefixes", "a;b;c 1\na;b 2\na;bc 3\na;b;c;d 4\na;b;c 5\na 6\nab 7\na;b;cd 8\na;b; 1\na;b;;x 2\n" },
+		{ "zero counts", "a;b 0\nx 0\na;b 2\nq;r 0\n" },
+		{ "all zero", "a;b 0\nx 0\n" },
+		{ "fractional", "a;b 1.5\na;c 2\n" },
+		{ "integral decimals", "a;b 6.\na;c 2.000\n" },
+		{ "too many decimals", "a;b 1.0000000001\n" },
+		{ "invalid lines", "a;b 1\nTHIS IS BAD\nx 12V.43\na;c 3\n" },
+		{ "only invalid", "BAD LINE\nALSO BAD\n" },
+		{ "empty", "" },
+		{ "comments", "# c\n// d\n\n  a;b 1 \r\na;c\t2\r\n" },
+		{ "bad utf-8", "a;\xff\xfe" "b 1\na;\xff\xfe" "b 2\na;\xc3 3\na;\xef\xbf\xbd\xef\xbf\xbd" "b 4\n" },
+		{ "empty frames", "a;;b 1\na;<unknown>;b 2\n;x 3\nq; 4\n; 5\n" },
+		{ "hostile", "<script>alert(1)</script>;a&b;\"q\" 'x';]]>;\xc3\xa9&amp; 7\n<a href=\"x\">;z 3\n" },
+		{ "huge count", "a 9223372036854775807\nb 99999999999999999999\n" },
+		{ "stack total overflow", "a 9223372036854775807\na 1\n" },
+		{ "node total saturates", "a;b 9223372036854775807\na;c 9223372036854775807\n" },
+		{ "repaired names merge", "a;\xff 9223372036854775807\na;\xfe 9223372036854775807\n" },
+		{ "nul", "a\x01" "b;c 1\na;c 2\n" },
+		{ "no final newline", "a;b 1\na;c 2" },
+		{ "spaces", "a;b  3\na; b 4\n<impl Default for [T; _]>;x 5\n" },
+		{ "origins", "java/lang/Thread.run;foo_[j];bar_[k];baz_[i] 3\nruntime.main;main.x 2\nLazyCompile:x.js:1 1\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		check_same_tree(cases[i].name, cases[i].text, strlen(cases[i].text), 0);
+		check_same_tree(cases[i].name, cases[i].text, strlen(cases[i].text), 1);
+	}
+	/* a NUL inside a stack, UTF-16 input */
+	static const char nul[] = "a\0b;c 1\na;c 2\n";
+	check_same_tree("nul byte", nul, sizeof nul - 1, 0);
+	size_t ul;
+	unsigned char *u = utf16("a;b 1\nb;c 2\na;b;c 3\n", 1, &ul);
+	check_same_tree("utf-16", u, ul, 0);
+	free(u);
+	/* deeper than the reader's limit, and exactly at it */
+	for (size_t depth = 65536; depth <= 65537; depth++) {
+		size_t cap = depth * 2 + 16, n = 0;
+		char *deep = malloc(cap);
+		for (size_t d = 0; d < depth; d++) {
+			deep[n++] = (char)('a' + d % 5);
+			deep[n++] = d + 1 < depth ? ';' : ' ';
+		}
+		n += (size_t)snprintf(deep + n, cap - n, "1\nx 2\n");
+		check_same_tree("deep", deep, n, 0);
+		free(deep);
+	}
+	/* random stacks over a few names, shuffled and sorted, with repeats */
+	unsigned seed = 12345;
+	for (int round = 0; round < 2; round++) {
+		size_t cap = 1 << 16, n = 0;
+		char *text = malloc(cap);
+		char *lines[600];
+		for (int l = 0; l < 600; l++) {
+			char line[128];
+			size_t k = 0;
+			seed = seed * 1103515245u + 12345u;
+			int depth = 1 + (int)(seed >> 16) % 8;
+			for (int d = 0; d < depth; d++) {
+				static const char *const names[] = { "x", "y", "xy", "\xc3\xa9", "w w", "" };
+				seed = seed * 1103515245u + 12345u;
+				k += (size_t)snprintf(line + k, sizeof line - k, "%s%s", d ? ";" : "",
+					names[(seed >> 16) % 6]);
+			}
+			seed = seed * 1103515245u + 12345u;
+			snprintf(line + k, sizeof line - k, " %u", (seed >> 16) % 4);
+			lines[l] = strdup(line);
+		}
+		if (round)
+			qsort(lines, 600, sizeof lines[0], pair_cmp_str);
+		for (int l = 0; l < 600; l++) {
+			n += (size_t)snprintf(text + n, cap - n, "%s\n", lines[l]);
+			free(lines[l]);
+		}
+		check_same_tree(round ? "random sorted" : "random", text, n, 0);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	MT_RUN(test_folded__basic);
@@ -707,5 +850,6 @@ int main(void)
 	MT_RUN(test_folded__speedscope_variants);
 	MT_RUN(test_folded__inferno);
 	MT_RUN(test_folded__flamegraph_results);
+	MT_RUN(test_folded__tree_direct);
 	MT_DONE();
 }
