@@ -403,7 +403,8 @@ static int blink_targets(hl *c, uint32_t **buf, size_t *cap)
 				mark[(*buf)[i]] = 0;
 			/* groups of one closure name */
 			sort_h = h;
-			qsort(*buf, n, sizeof **buf, by_name_then_node);
+			if (n > 1)
+				qsort(*buf, n, sizeof **buf, by_name_then_node);
 			for (size_t i = 0; i < n && !rc;) {
 				size_t j = i + 1;
 				while (j < n && h->node_name[(*buf)[j]] == h->node_name[(*buf)[i]])
