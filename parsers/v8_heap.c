@@ -597,10 +597,16 @@ static int check_string_index(rd *r, pend *p, uint64_t v, uint64_t off, const ch
 static int node_offset(rd *r, pend *p, uint64_t v, uint64_t off, const char *what, uint32_t *out)
 {
 	uint32_t nf = r->sec[SEC_NODES].nf;
-	if (v % nf)
+	uint64_t idx;
+	switch (nf) {  /* constant divisors become multiplications; V8 writes 5 to 7 node fields */
+	case 5: idx = v / 5; break;
+	case 6: idx = v / 6; break;
+	case 7: idx = v / 7; break;
+	default: idx = v / nf; break;
+	}
+	if (idx * nf != v)
 		return mt_error_set(r->err, MT_EFORMAT, off,
 			"expected %s to be a multiple of %u (the node field count), found %" PRIu64, what, nf, v);
-	uint64_t idx = v / nf;
 	if (r->sec[SEC_NODES].done) {
 		if (idx >= r->h->nnodes)
 			return mt_error_set(r->err, MT_EFORMAT, off,
@@ -759,17 +765,33 @@ static int feed(rd *r, int s, const uint64_t *v, const uint64_t *o, size_t n)
 	sec_state *ss = &r->sec[s];
 	tuple_fn fn = tuple_fns[s];
 	uint32_t nf = ss->nf, pos = ss->pos;
-	if (n && ss->bad[0])
+	if (!n)
+		return 0;
+	if (ss->bad[0])
 		return mt_error_set(r->err, MT_EFORMAT, o[0], "%s", ss->bad);
-	for (size_t i = 0; i < n; i++) {
+	if (!nf)   /* a described section always has fields; never loop on none */
+		return mt_error_set(r->err, MT_EFORMAT, o[0], "expected snapshot.meta.%s to list fields", sec_fields[s]);
+	size_t i = 0;
+	int rc;
+	/* complete a tuple begun in the previous batch */
+	while (pos && i < n) {
 		ss->tv[pos] = v[i];
 		ss->to[pos] = o[i];
+		i++;
 		if (++pos == nf) {
 			pos = 0;
-			int rc = fn(r, ss->tv, ss->to);
-			if (rc)
+			if ((rc = fn(r, ss->tv, ss->to)))
 				return rc;
 		}
+	}
+	/* whole tuples straight from the batch */
+	for (; i + nf <= n; i += nf)
+		if ((rc = fn(r, v + i, o + i)))
+			return rc;
+	for (; i < n; i++) {
+		ss->tv[pos] = v[i];
+		ss->to[pos] = o[i];
+		pos++;
 	}
 	ss->pos = pos;
 	ss->nvals += n;

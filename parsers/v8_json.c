@@ -744,6 +744,10 @@ int mt_vj_uints(mt_vj *j, uint64_t *vals, uint64_t *offs, size_t cap, size_t *n,
 				const uint8_t *s0 = p++;
 				uint64_t v = (uint64_t)(c - '0');
 				if (c != '0') {
+					/* up to 19 digits cannot overflow: no check in the common case */
+					const uint8_t *q = end - s0 > 19 ? s0 + 19 : end;
+					while (p < q && (unsigned)(*p - '0') < 10u)
+						v = v * 10 + (unsigned)(*p++ - '0');
 					while (p < end && (unsigned)(*p - '0') < 10u) {
 						unsigned d = (unsigned)(*p - '0');
 						if (v > (UINT64_MAX - d) / 10) {
