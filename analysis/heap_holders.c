@@ -80,20 +80,49 @@ static int name_starts(const mt_heap *h, uint32_t v, const char *p)
 	return len >= pl && !memcmp(n, p, pl);
 }
 
-static int edge_is(const mt_heap *h, uint32_t e, const char *s)
+/* Strings the detectors look for, found once in the snapshot's table (HL_NONE when absent). */
+enum {
+	S_EVENTS, S_ARRAY, S_ETD, S_V8EL, S_PROTO, S_CONSTRUCTOR, S_SHARED, S_SCRIPT_OR, S_SCRIPT, S_WEAKMAP,
+	S_WEAKSET, S_TABLE, S_ELEMENTS, S_PROPERTIES, S_MAP, S_OBJECT, S_CONTEXT, S_PROXY, S_VALUE, S_RAWVALUE,
+	S__COUNT
+};
+
+static const char *const sid_names[S__COUNT] = {
+	"_events", "Array", "blink::EventTargetData", "V8EventListener", "__proto__", "constructor", "shared",
+	"script_or_debug_info", "script", "WeakMap", "WeakSet", "table", "elements", "properties", "map",
+	"Object", "context", "system / JSProxy", "_value", "_rawValue",
+};
+
+_Static_assert(S__COUNT <= sizeof ((hl *)0)->sid / sizeof ((hl *)0)->sid[0], "hl.sid is too small");
+
+static void find_sids(hl *c)
 {
-	uint8_t t = h->edge_type[e];
-	if (t == MT_HE_ELEMENT || t == MT_HE_HIDDEN || !h->strings)
-		return 0;
-	size_t len = mt_strtab_len(h->strings, h->edge_name[e]);
-	return len == strlen(s) && !memcmp(mt_strtab_get(h->strings, h->edge_name[e]), s, len);
+	for (int i = 0; i < S__COUNT; i++)
+		if (!c->h->strings || !mt_strtab_find(c->h->strings, sid_names[i], strlen(sid_names[i]), &c->sid[i]))
+			c->sid[i] = HL_NONE;
 }
 
-/* The target of @v's first edge named @name (of any non-weak type), or HL_NONE. */
-static uint32_t child(const mt_heap *h, uint32_t v, const char *name)
+/* Node @v is named sid_names[@k]. */
+static int nid(const hl *c, uint32_t v, int k)
 {
+	return c->h->node_name && c->h->node_name[v] == c->sid[k];
+}
+
+/* Edge @e is a named edge called sid_names[@k]. */
+static int eid(const hl *c, uint32_t e, int k)
+{
+	uint8_t t = c->h->edge_type[e];
+	return t != MT_HE_ELEMENT && t != MT_HE_HIDDEN && c->h->edge_name[e] == c->sid[k];
+}
+
+/* The target of @v's first non-weak edge called sid_names[@k], or HL_NONE. */
+static uint32_t child(const hl *c, uint32_t v, int k)
+{
+	const mt_heap *h = c->h;
+	if (c->sid[k] == HL_NONE)
+		return HL_NONE;
 	for (uint32_t e = h->first_edge[v]; e < h->first_edge[v + 1]; e++)
-		if (h->edge_type[e] != MT_HE_WEAK && edge_is(h, e, name))
+		if (h->edge_type[e] != MT_HE_WEAK && eid(c, e, k))
 			return h->edge_to[e];
 	return HL_NONE;
 }
@@ -157,9 +186,10 @@ static void cnt_json(cntv *c, mt_membuf *mb)
 /* ---- listeners ---- */
 
 /* Names of the objects and native (DOM) nodes a closure's scope holds directly, added to @cap. */
-static int captured(const mt_heap *h, uint32_t closure, cntv *cap)
+static int captured(const hl *c, uint32_t closure, cntv *cap)
 {
-	uint32_t ctx = child(h, closure, "context");
+	const mt_heap *h = c->h;
+	uint32_t ctx = child(c, closure, S_CONTEXT);
 	if (ctx == HL_NONE)
 		return 0;
 	for (uint32_t e = h->first_edge[ctx]; e < h->first_edge[ctx + 1]; e++) {
@@ -217,7 +247,7 @@ static int emit_listeners(hl *c, uint32_t target, const char *event, size_t evle
 	for (uint32_t i = 0; i < n && !rc; i++) {
 		rc = cnt_add(&names, h->node_name[cls[i]], 1);
 		if (!rc)
-			rc = captured(h, cls[i], &caps);
+			rc = captured(c, cls[i], &caps);
 		detached += held_detached(c, cls[i]);
 	}
 	if (rc) {
@@ -274,9 +304,10 @@ out:
 }
 
 /* Closures listed by an Array object (its elements and its "elements" store) into @out. */
-static int array_closures(const mt_heap *h, uint32_t arr, uint32_t **out, size_t *n, size_t *cap)
+static int array_closures(const hl *c, uint32_t arr, uint32_t **out, size_t *n, size_t *cap)
 {
-	uint32_t srcs[2] = { arr, child(h, arr, "elements") };
+	const mt_heap *h = c->h;
+	uint32_t srcs[2] = { arr, child(c, arr, S_ELEMENTS) };
 	for (int k = 0; k < 2; k++) {
 		uint32_t v = srcs[k];
 		if (v == HL_NONE)
@@ -300,16 +331,16 @@ static int node_emitters(hl *c, uint32_t **buf, size_t *cap)
 		if (h->node_type[x] != MT_HN_OBJECT)
 			continue;
 		for (uint32_t e = h->first_edge[x]; e < h->first_edge[x + 1]; e++) {
-			if (h->edge_type[e] != MT_HE_PROPERTY || !edge_is(h, e, "_events"))
+			if (h->edge_type[e] != MT_HE_PROPERTY || !eid(c, e, S_EVENTS))
 				continue;
 			uint32_t ev = h->edge_to[e];
 			for (uint32_t f = h->first_edge[ev]; f < h->first_edge[ev + 1]; f++) {
 				uint32_t t = h->edge_to[f];
 				if (h->edge_type[f] != MT_HE_PROPERTY || h->node_type[t] != MT_HN_OBJECT ||
-				    !name_eq(h, t, "Array"))
+				    !nid(c, t, S_ARRAY))
 					continue;
 				size_t n = 0;
-				if (array_closures(h, t, buf, &n, cap))
+				if (array_closures(c, t, buf, &n, cap))
 					return mt_error_set(c->err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
 				if (n < c->min_listeners)
 					continue;
@@ -328,10 +359,11 @@ static int node_emitters(hl *c, uint32_t **buf, size_t *cap)
 }
 
 /* Natives between a Blink EventTargetData and the listener closures. */
-static int listener_plumbing(const mt_heap *h, uint32_t v)
+static int listener_plumbing(const hl *c, uint32_t v)
 {
+	const mt_heap *h = c->h;
 	return h->node_type[v] == MT_HN_NATIVE &&
-		(name_starts(h, v, "blink::") || name_eq(h, v, "EventListener") || name_eq(h, v, "V8EventListener") ||
+		(name_starts(h, v, "blink::") || name_eq(h, v, "EventListener") || nid(c, v, S_V8EL) ||
 			name_eq(h, v, "JSEventHandler") || name_eq(h, v, "JSBasedEventListener"));
 }
 
@@ -357,11 +389,11 @@ static int blink_targets(hl *c, uint32_t **buf, size_t *cap)
 	if (!mark)
 		return mt_error_set(c->err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
 	for (uint32_t u = 0; u < h->nnodes && !rc; u++) {
-		if (h->node_type[u] != MT_HN_NATIVE || listener_plumbing(h, u))
+		if (h->node_type[u] != MT_HN_NATIVE || listener_plumbing(c, u))
 			continue;
 		for (uint32_t e = h->first_edge[u]; e < h->first_edge[u + 1] && !rc; e++) {
 			uint32_t t = h->edge_to[e];
-			if (h->edge_type[e] == MT_HE_WEAK || !name_eq(h, t, "blink::EventTargetData") || mark[t])
+			if (h->edge_type[e] == MT_HE_WEAK || !nid(c, t, S_ETD) || mark[t])
 				continue;
 			/* the closures below this target's listener data (depth-first, marks cleared after) */
 			size_t n = 0, top = 0;
@@ -378,13 +410,13 @@ static int blink_targets(hl *c, uint32_t **buf, size_t *cap)
 					uint32_t w = h->edge_to[f];
 					if (h->edge_type[f] == MT_HE_WEAK || mark[w])
 						continue;
-					if (h->node_type[w] == MT_HN_CLOSURE && name_eq(h, v, "V8EventListener")) {
+					if (h->node_type[w] == MT_HN_CLOSURE && nid(c, v, S_V8EL)) {
 						if (mt_grow(buf, cap, n + 1, sizeof **buf)) {
 							rc = MT_ENOMEM;
 							break;
 						}
 						(*buf)[n++] = w;
-					} else if (!listener_plumbing(h, w)) {
+					} else if (!listener_plumbing(c, w)) {
 						continue;
 					} else if (mt_grow(&stack, &stackcap, top + 1, sizeof *stack) ||
 						   mt_grow(&seen, &seencap, nseen + 1, sizeof *seen)) {
@@ -434,21 +466,22 @@ static int blink_targets(hl *c, uint32_t **buf, size_t *cap)
 /* ---- collections ---- */
 
 /* The script a class instance's constructor comes from (a name node), or HL_NONE. */
-static uint32_t class_script(const mt_heap *h, uint32_t obj)
+static uint32_t class_script(const hl *c, uint32_t obj)
 {
+	const mt_heap *h = c->h;
 	uint32_t k = obj;
 	if (h->node_type[obj] != MT_HN_CLOSURE) {
-		uint32_t p = child(h, obj, "__proto__");
-		k = p == HL_NONE ? HL_NONE : child(h, p, "constructor");
+		uint32_t p = child(c, obj, S_PROTO);
+		k = p == HL_NONE ? HL_NONE : child(c, p, S_CONSTRUCTOR);
 	}
 	if (k == HL_NONE || h->node_type[k] != MT_HN_CLOSURE)
 		return HL_NONE;
-	uint32_t s = child(h, k, "shared");
+	uint32_t s = child(c, k, S_SHARED);
 	if (s == HL_NONE)
 		return HL_NONE;
-	uint32_t sc = child(h, s, "script_or_debug_info");
+	uint32_t sc = child(c, s, S_SCRIPT_OR);
 	if (sc == HL_NONE)
-		sc = child(h, s, "script");
+		sc = child(c, s, S_SCRIPT);
 	return sc;
 }
 
@@ -532,11 +565,11 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 	size_t ncs = 0, ccap = 0;
 	int rc = 0;
 	for (uint32_t x = 0; x < h->nnodes && !rc; x++) {
-		if (h->node_type[x] != MT_HN_OBJECT || name_eq(h, x, "WeakMap") || name_eq(h, x, "WeakSet"))
+		if (h->node_type[x] != MT_HN_OBJECT || nid(c, x, S_WEAKMAP) || nid(c, x, S_WEAKSET))
 			continue;
 		/* instances reached by the object's edges and its backing stores' */
 		size_t n = 0;
-		uint32_t srcs[4] = { x, child(h, x, "table"), child(h, x, "elements"), child(h, x, "properties") };
+		uint32_t srcs[4] = { x, child(c, x, S_TABLE), child(c, x, S_ELEMENTS), child(c, x, S_PROPERTIES) };
 		for (int k = 0; k < 4 && !rc; k++) {
 			uint32_t v = srcs[k];
 			if (v == HL_NONE || (k && h->node_type[v] != MT_HN_ARRAY))
@@ -545,8 +578,8 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 				uint32_t w = h->edge_to[e];
 				uint8_t t = h->edge_type[e];
 				if ((h->node_type[w] != MT_HN_OBJECT && h->node_type[w] != MT_HN_CLOSURE) || t == MT_HE_WEAK ||
-				    t == MT_HE_SHORTCUT || edge_is(h, e, "constructor") ||
-				    edge_is(h, e, "__proto__") || edge_is(h, e, "map"))
+				    t == MT_HE_SHORTCUT || eid(c, e, S_CONSTRUCTOR) ||
+				    eid(c, e, S_PROTO) || eid(c, e, S_MAP))
 					continue;
 				if (mt_grow(buf, cap, n + 1, sizeof **buf)) {
 					rc = MT_ENOMEM;
@@ -571,8 +604,8 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 				d += (*buf)[k] != (*buf)[k - 1];
 			size_t nl;
 			hl_name(h, (*buf)[i], &nl);
-			if (d > bestn && nl && !name_eq(h, (*buf)[i], "Object") && !name_eq(h, (*buf)[i], "Array") &&
-			    program_script(h, class_script(h, (*buf)[i]))) {
+			if (d > bestn && nl && !nid(c, (*buf)[i], S_OBJECT) && !nid(c, (*buf)[i], S_ARRAY) &&
+			    program_script(h, class_script(c, (*buf)[i]))) {
 				best = (uint32_t)i;
 				bestn = d;
 			}
@@ -636,7 +669,7 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 		} else {
 			collection_name(c, (uint32_t)len, root, sizeof root, cont);
 		}
-		uint32_t sc = class_script(h, k->inst);
+		uint32_t sc = class_script(c, k->inst);
 		size_t sl;
 		const char *sn = hl_name(h, sc, &sl);
 		uint64_t bytes = c->d->retained[k->node];
@@ -707,14 +740,14 @@ static int large_objects(hl *c)
 		uint32_t var = HL_NONE;
 		for (int i = 0; i < len; i++) {
 			uint32_t e = c->path[i], w = h->edge_to[e];
-			if (name_eq(h, w, "system / JSProxy") || edge_is(h, e, "_value") || edge_is(h, e, "_rawValue"))
+			if (nid(c, w, S_PROXY) || eid(c, e, S_VALUE) || eid(c, e, S_RAWVALUE))
 				reactive = 1;
 		}
 		for (int i = len; i-- > 0;) {
 			uint32_t e = c->path[i];
 			uint8_t t = h->edge_type[e];
-			if ((t == MT_HE_CONTEXT || t == MT_HE_PROPERTY) && !edge_is(h, e, "_value") &&
-			    !edge_is(h, e, "_rawValue") && mt_strtab_len(h->strings, h->edge_name[e])) {
+			if ((t == MT_HE_CONTEXT || t == MT_HE_PROPERTY) && !eid(c, e, S_VALUE) &&
+			    !eid(c, e, S_RAWVALUE) && mt_strtab_len(h->strings, h->edge_name[e])) {
 				var = e;
 				break;
 			}
@@ -756,6 +789,7 @@ int hl_holders(hl *c)
 {
 	uint32_t *buf = NULL;
 	size_t cap = 0;
+	find_sids(c);
 	sort_holds(c);
 	int rc = node_emitters(c, &buf, &cap);
 	if (!rc)

@@ -36,6 +36,7 @@ typedef struct hl {
 	size_t nholds, capholds;
 	uint32_t *lists;        /* listener Arrays reported (not reported again as collections) */
 	size_t nlists, caplists;
+	mt_str_id sid[24];      /* strings looked up once (heap_holders.c) */
 } hl;
 
 /* The retainer path of @node into c->path; its length (0 = none) or a negative mt_code. */
