@@ -18,8 +18,9 @@
  *  - after an anonymous closure (a watcher's getter, an arrow callback),
  *    the nearest variable (context edge) further up names the holder
  *    ("opsStore");
- *  - otherwise the variable nearest to the end ("templateContainer"), and
- *    without one the class of the object that holds the end.
+ *  - otherwise the variable nearest to the end ("templateContainer"),
+ *    without one the property nearest to the end ("rows" of a global
+ *    object), and without one the class of the object that holds the end.
  * The table shows the path from that point on ("tail").
  */
 #include <stdio.h>
@@ -180,7 +181,7 @@ void hl_root_name(hl *c, const uint32_t *edges, uint32_t n, char *buf, size_t ca
 {
 	const mt_heap *h = c->h;
 	int anon = 0, var_coll = 0;
-	uint32_t var = HL_NONE;
+	uint32_t var = HL_NONE, prop = HL_NONE;
 	*at = n ? n - 1 : 0;
 	put_name(buf, cap, "", 0);
 	for (uint32_t i = n; i-- > 0;) {
@@ -200,6 +201,11 @@ void hl_root_name(hl *c, const uint32_t *edges, uint32_t n, char *buf, size_t ca
 			put_name(buf, cap, s, len);
 			*at = i;
 			return;
+		}
+		if (h->edge_type[e] == MT_HE_PROPERTY && prop == HL_NONE) {
+			edge_str(h, e, &len);
+			if (len)
+				prop = i;
 		}
 		if (h->edge_type[e] == MT_HE_CONTEXT) {
 			edge_str(h, e, &len);
@@ -223,6 +229,13 @@ void hl_root_name(hl *c, const uint32_t *edges, uint32_t n, char *buf, size_t ca
 		/* the tail starts at the closure whose scope holds the variable */
 		if (var > 0 && h->node_type[mt_heap_edge_from(h, edges[var - 1])] == MT_HN_CLOSURE)
 			*at = var - 1;
+		return;
+	}
+	if (prop != HL_NONE) {
+		size_t len;
+		const char *s = edge_str(h, edges[prop], &len);
+		put_name(buf, cap, s, len);
+		*at = prop;
 		return;
 	}
 	if (n) {

@@ -707,6 +707,53 @@ static void test_heap_leaks__collections_of_program_classes_only(void)
 	mt_heap_free(h);
 }
 
+static void test_heap_leaks__fifty_thousand_trees_cluster_into_one(void)
+{
+	/* 0 -> 1 (GC roots) -> 2 global -rows-> 3 Array -elements-> 4 (array) -[i]-> <tr> -> <td> -> Text */
+	enum { T = 50000, NN_ = 5 + 3 * T };
+	gn *nodes = calloc(NN_, sizeof *nodes);
+	ge *es = calloc(4 + 3 * T, sizeof *es);
+	nodes[0] = (gn){ "", MT_HN_SYNTHETIC, 0 };
+	nodes[1] = (gn){ "(GC roots)", MT_HN_SYNTHETIC, 0 };
+	nodes[2] = (gn){ "global", OBJ, 0 };
+	nodes[3] = (gn){ "Array", OBJ, 0 };
+	nodes[4] = (gn){ "", MT_HN_ARRAY, 0 };
+	uint32_t ne = 0;
+	es[ne++] = (ge){ 0, 1, MT_HE_ELEMENT, NULL };
+	es[ne++] = (ge){ 1, 2, MT_HE_ELEMENT, NULL };
+	es[ne++] = (ge){ 2, 3, MT_HE_PROPERTY, "rows" };
+	es[ne++] = (ge){ 3, 4, MT_HE_INTERNAL, "elements" };
+	for (uint32_t i = 0; i < T; i++)
+		es[ne++] = (ge){ 4, 5 + 3 * i, MT_HE_ELEMENT, NULL };
+	for (uint32_t i = 0; i < T; i++) {
+		nodes[5 + 3 * i] = (gn){ "<tr>", NAT, 2 };
+		nodes[6 + 3 * i] = (gn){ "<td>", NAT, 0 };
+		nodes[7 + 3 * i] = (gn){ "Text", NAT, 0 };
+		es[ne++] = (ge){ 5 + 3 * i, 6 + 3 * i, MT_HE_ELEMENT, NULL };
+		es[ne++] = (ge){ 6 + 3 * i, 7 + 3 * i, MT_HE_ELEMENT, NULL };
+	}
+	mt_heap *h = mk(NN_, nodes, ne, es);
+	for (uint32_t i = 0; i < T; i++) /* the element index of each row differs: [i] */
+		h->edge_name[h->first_edge[4] + i] = i;
+	mt_heap_doms *d;
+	mt_findings *fs = leaks_of(h, &d);
+	CHECK(fs != NULL);
+	char b[256];
+	CHECK_EQ_I(mt_findings_count(fs), 1);
+	const mt_finding *f = mt_findings_get(fs, 0);
+	CHECK_EQ_S(f->root, "rows");
+	CHECK_EQ_I(f->count, 3 * T);
+	CHECK_EQ_I(num(f->json, "instances"), T);
+	CHECK_EQ_I(f->bytes, 3 * T * 100);
+	CHECK_EQ_S(field(f->json, "nodes", b, sizeof b), "{\"<td>\":50000,\"<tr>\":50000,\"Text\":50000}");
+	CHECK(strstr(f->json, "\"path\":\"(GC roots)[0] -> global -> rows -> Array -> elements -> (array)[0] -> Detached <tr>\"") != NULL);
+	mt_findings_free(fs);
+	mt_heap_doms_free(d);
+	mt_heap_free(h);
+	free(nodes);
+	free(es);
+}
+
 int main(void)
 {
 	MT_RUN(test_heap_leaks__propagation_attached_first);
@@ -719,5 +766,6 @@ int main(void)
 	MT_RUN(test_heap_leaks__holders_node);
 	MT_RUN(test_heap_leaks__old_names_and_large_objects);
 	MT_RUN(test_heap_leaks__collections_of_program_classes_only);
+	MT_RUN(test_heap_leaks__fifty_thousand_trees_cluster_into_one);
 	MT_DONE();
 }
