@@ -301,6 +301,31 @@ PY
   check "corpus diff totals (+7446 nodes)" grep -q '^{"kind":"heap-diff","totals":{"base_nodes":43151,"nodes":50597,"new":15683,"deleted":8237,"delta":7446,' "$work/out"
 fi
 
+# leaks on the V8 samples against verify.py's own numbers (verify-output/): tree groups, retained bytes
+expect "leaks --json on browser-final (verify.py groups)" 0 -- "$BIN" leaks --json "$S8/browser-final.heapsnapshot.gz"
+check "detached trees: every group verify.py found, with its root, instances and node counts" python3 - "$work/out" "$S8V/browser-final.txt" <<'PY'
+import collections, json, re, sys
+fs = [f for f in json.load(open(sys.argv[1]))["findings"] if f["kind"] == "detached-dom"]
+groups = re.findall(r"^  x(\d+) trees of (\d+) nodes, root [^:]*: (.*)$", open(sys.argv[2]).read(), re.M)
+roots = {"report-panel": "onResize", "invoice-row": "archivedRows"}
+bad = 0
+for x, size, shape in groups:
+    want = collections.Counter()
+    for part in shape.split(", "):
+        name, c = part.rsplit(" ", 1)
+        want[name] += int(c) * int(x)
+    root = next(r for k, r in roots.items() if k in shape)
+    f = [f for f in fs if f["root"] == root]
+    ok = len(f) == 1 and f[0]["instances"] == int(x) and f[0]["count"] == int(x) * int(size) and f[0]["nodes"] == dict(want)
+    print("#", root, x, size, "ok" if ok else ("got", [(g["instances"], g["count"], g["nodes"]) for g in f]))
+    bad += not ok
+sys.exit(1 if bad or len(groups) != 2 or len(fs) != 2 else 0)
+PY
+expect "leaks --json on node-ledger (verify.py bytes)" 0 -- "$BIN" leaks --json "$S8/node-ledger.heapsnapshot.gz"
+qc=$(sed -n "s/^edge 'quoteCache' .*: retained \([0-9]*\)$/\1/p" "$S8V/node-ledger.txt")
+check "quoteCache: 200 QuoteEntry, $qc bytes retained" grep -q "\"kind\":\"collection\",\"root\":\"quoteCache\",\"count\":200,\"bytes\":$qc,\"container\":\"Map\",\"class\":\"QuoteEntry\"" "$work/out"
+check "retryQueue: 40 retryUpload closures, ${rq#* } bytes retained" grep -q "\"kind\":\"collection\",\"root\":\"retryQueue\",\"count\":40,\"bytes\":${rq#* }," "$work/out"
+
 # heap snapshots (the V8 corpus beside the checkout, when present)
 V=${MT_SHARED:-}/corpus/v8
 if [ -n "${MT_SHARED:-}" ] && [ -f "$V/final.heapsnapshot" ]; then
