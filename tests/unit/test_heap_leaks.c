@@ -754,6 +754,104 @@ static void test_heap_leaks__fifty_thousand_trees_cluster_into_one(void)
 	free(es);
 }
 
+/* ---- seeded random graphs: no crash, every detached DOM node in exactly one finding, same output twice ---- */
+
+static uint64_t rng = 88172645463325252ULL;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+static char *all_json(const mt_findings *fs)
+{
+	size_t len = 1;
+	for (uint32_t i = 0; i < mt_findings_count(fs); i++)
+		len += strlen(mt_findings_get(fs, i)->json) + 1;
+	char *s = malloc(len), *p = s;
+	for (uint32_t i = 0; i < mt_findings_count(fs); i++)
+		p += sprintf(p, "%s\n", mt_findings_get(fs, i)->json);
+	*p = 0;
+	return s;
+}
+
+static void test_heap_leaks__random_graphs(void)
+{
+	static const char *const names[] = {
+		"<div>", "<span class=\"a\">", "Text", "ShadowRoot", "Comment", "<template>", "Detached HTMLDivElement",
+		"Detached DOM tree / 1 entries", "Window / x", "Window [JSGlobalObject] / x", "blink::EventTargetData",
+		"V8EventListener", "EventListener", "blink::RegisteredEventListener", "Array", "Map", "Set", "Object",
+		"EventEmitter", "ArrayBuffer", "system / Context", "system / JSProxy", "onX", "", "App", "app.js",
+		"node:internal/x", "(GC roots)",
+	};
+	static const char *const enames[] = {
+		"context", "_events", "ev", "elements", "table", "properties", "__proto__", "constructor", "shared",
+		"script_or_debug_info", "x", "rows", "_value", "123", "",
+	};
+	static const uint8_t types[] = { NAT, NAT, NAT, OBJ, OBJ, MT_HN_CLOSURE, MT_HN_ARRAY, MT_HN_STRING,
+		MT_HN_CONCAT_STRING, MT_HN_SYNTHETIC, MT_HN_HIDDEN, MT_HN_CODE };
+	int bad = 0;
+	for (int round = 0; round < 400 && bad < 3; round++) {
+		uint32_t n = 2 + rnd(60), m = rnd(4 * n + 1);
+		gn nodes[64];
+		ge es[256];
+		for (uint32_t i = 0; i < n; i++) {
+			nodes[i].name = names[rnd(sizeof names / sizeof names[0])];
+			nodes[i].type = types[rnd(sizeof types)];
+			nodes[i].detached = (uint8_t)rnd(3);
+		}
+		for (uint32_t k = 0; k < m; k++) {
+			es[k].from = k < n ? k % n : rnd(n); /* most nodes get an edge */
+			es[k].to = rnd(n);
+			es[k].type = (uint8_t)rnd(MT_HE__COUNT - 1);
+			es[k].name = enames[rnd(sizeof enames / sizeof enames[0])];
+		}
+		for (uint32_t a = 1; a < m; a++) /* group by source (insertion sort, stable) */
+			for (uint32_t b = a; b > 0 && es[b - 1].from > es[b].from; b--) {
+				ge t = es[b];
+				es[b] = es[b - 1];
+				es[b - 1] = t;
+			}
+		mt_heap *h = mk(n, nodes, m, es);
+		for (uint32_t i = 0; i < n; i++)
+			h->node_self[i] = rnd(4) ? rnd(200) : 300000;
+		uint8_t st[64];
+		uint32_t ndom = 0;
+		mt_error err = MT_ERROR_INIT;
+		mt_heap_doms *d = NULL;
+		mt_findings *a = NULL, *b = NULL;
+		if (mt_heap_detached(h, st, &ndom, &err) || mt_heap_dominators(&d, h, &err) || mt_findings_new(&a) ||
+		    mt_findings_new(&b) || mt_heap_leaks(a, h, d, "r", NULL, &err) || mt_heap_leaks(b, h, d, "r", NULL, &err)) {
+			fprintf(stderr, "# round %d: %s\n", round, err.msg);
+			bad++;
+		} else {
+			long long total = 0;
+			for (uint32_t i = 0; i < mt_findings_count(a); i++) {
+				const mt_finding *f = mt_findings_get(a, i);
+				if (!strcmp(f->kind, "detached-dom"))
+					total += f->count;
+				if (strncmp(f->json, "{\"kind\":\"", 9) || f->json[strlen(f->json) - 1] != '}')
+					bad++;
+			}
+			char *ja = all_json(a), *jb = all_json(b);
+			if (total != ndom || strcmp(ja, jb)) {
+				fprintf(stderr, "# round %d: %lld nodes in findings, %u detached DOM nodes\n", round, total, ndom);
+				bad++;
+			}
+			free(ja);
+			free(jb);
+		}
+		mt_findings_free(a);
+		mt_findings_free(b);
+		mt_heap_doms_free(d);
+		mt_heap_free(h);
+	}
+	CHECK_EQ_I(bad, 0);
+}
+
 int main(void)
 {
 	MT_RUN(test_heap_leaks__propagation_attached_first);
@@ -767,5 +865,6 @@ int main(void)
 	MT_RUN(test_heap_leaks__old_names_and_large_objects);
 	MT_RUN(test_heap_leaks__collections_of_program_classes_only);
 	MT_RUN(test_heap_leaks__fifty_thousand_trees_cluster_into_one);
+	MT_RUN(test_heap_leaks__random_graphs);
 	MT_DONE();
 }
