@@ -14,9 +14,9 @@
  *  - Blink: a DOM node or Window whose blink::EventTargetData leads
  *    (through blink:: containers, RegisteredEventListener, EventListener,
  *    V8EventListener) to listener closures; grouped by closure name;
- *    reported when a group has min_listeners closures or its closures
+ *    reported when a group has min_listeners closures, or its closures
  *    keep detached DOM trees (the paths of the detached-dom findings run
- *    through them). The event name is not in the snapshot ("event":null).
+ *    through them), or they retain min_large bytes (big arrays, strings). The event name is not in the snapshot ("event":null).
  *    Path: to the first closure.
  *  JSON {"kind":"listeners","root" (closure name),"count" (closures),
  *  "bytes" (retained size of the listener Array, or the closures' summed
@@ -447,7 +447,7 @@ static int blink_targets(hl *c, uint32_t **buf, size_t *cap)
 					det += held_detached(c, (*buf)[k]);
 					bytes += c->d->retained[(*buf)[k]];
 				}
-				if (j - i >= c->min_listeners || det)
+				if (j - i >= c->min_listeners || det || bytes >= c->min_large)
 					rc = emit_listeners(c, u, NULL, 0, *buf + i, (uint32_t)(j - i), (*buf)[i], bytes);
 				i = j;
 			}

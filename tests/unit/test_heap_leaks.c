@@ -852,6 +852,46 @@ static void test_heap_leaks__random_graphs(void)
 	CHECK_EQ_I(bad, 0);
 }
 
+static void test_heap_leaks__blink_listener_holding_a_big_string(void)
+{
+	/* Window -> EventTargetData -> RegisteredEventListener -> EventListener -> V8EventListener
+	 * -> onScroll (closure) -context-> scope -cache-> 300 KB string; and a small onClick listener */
+	const gn nodes[] = {
+		{ "", MT_HN_SYNTHETIC, 0 }, { "Window / x", NAT, 1 }, { "blink::EventTargetData", NAT, 0 },
+		{ "blink::RegisteredEventListener", NAT, 0 }, { "EventListener", NAT, 0 }, { "V8EventListener", NAT, 0 },
+		{ "onScroll", MT_HN_CLOSURE, 0 }, { "system / Context", OBJ, 0 }, { "big", MT_HN_STRING, 0 },
+		{ "blink::RegisteredEventListener", NAT, 0 }, { "EventListener", NAT, 0 }, { "V8EventListener", NAT, 0 },
+		{ "onClick", MT_HN_CLOSURE, 0 },
+	};
+	const ge es[] = {
+		{ 0, 1, MT_HE_ELEMENT, NULL }, { 1, 2, MT_HE_ELEMENT, NULL }, { 2, 3, MT_HE_ELEMENT, NULL },
+		{ 2, 9, MT_HE_ELEMENT, NULL }, { 3, 4, MT_HE_ELEMENT, NULL }, { 4, 5, MT_HE_ELEMENT, NULL },
+		{ 5, 6, MT_HE_ELEMENT, NULL }, { 6, 7, MT_HE_INTERNAL, "context" }, { 7, 8, MT_HE_CONTEXT, "cache" },
+		{ 9, 10, MT_HE_ELEMENT, NULL }, { 10, 11, MT_HE_ELEMENT, NULL }, { 11, 12, MT_HE_ELEMENT, NULL },
+	};
+	mt_heap *h = mk(NN(nodes), nodes, NN(es), es);
+	h->node_self[8] = 300 * 1024;
+	mt_heap_doms *d;
+	mt_findings *fs = leaks_of(h, &d);
+	CHECK(fs != NULL);
+	char b[1024];
+	/* the listener (its scope holds 300 KB) and the string itself; not the small onClick */
+	CHECK_EQ_I(mt_findings_count(fs), 2);
+	const mt_finding *f = by_root(fs, "listeners", "onScroll");
+	CHECK(f != NULL);
+	CHECK_EQ_I(f->count, 1);
+	CHECK_EQ_I(f->bytes, 300 * 1024 + 200);
+	CHECK_EQ_S(field(f->json, "target", b, sizeof b), "\"Window / x\"");
+	CHECK(ends_with(field(f->json, "path", b, sizeof b), "V8EventListener[0] -> onScroll (closure)\""));
+	f = by_root(fs, "large-object", "cache");
+	CHECK(f != NULL);
+	CHECK_EQ_S(field(f->json, "holder", b, sizeof b), "\"onScroll\"");
+	CHECK(by_root(fs, "listeners", "onClick") == NULL);
+	mt_findings_free(fs);
+	mt_heap_doms_free(d);
+	mt_heap_free(h);
+}
+
 int main(void)
 {
 	MT_RUN(test_heap_leaks__propagation_attached_first);
@@ -866,5 +906,6 @@ int main(void)
 	MT_RUN(test_heap_leaks__collections_of_program_classes_only);
 	MT_RUN(test_heap_leaks__fifty_thousand_trees_cluster_into_one);
 	MT_RUN(test_heap_leaks__random_graphs);
+	MT_RUN(test_heap_leaks__blink_listener_holding_a_big_string);
 	MT_DONE();
 }
