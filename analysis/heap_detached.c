@@ -413,7 +413,7 @@ int hl_detached_dom(hl *c)
 		dtree *t = &tr[tid[i]];
 		t->nodes++;
 		t->self += h->node_self[mem[i]];
-		int len = mt_heap_retainer_path(h, c->d, mem[i], NULL, 0, c->err);
+		int len = hl_path_len(c, mem[i]);
 		if (len < 0) {
 			rc = len;
 			goto out;

@@ -58,8 +58,39 @@ static int edge_named(const mt_heap *h, uint32_t e, const char *name)
 	return len == strlen(name) && !memcmp(s, name, len);
 }
 
+/* The first non-weak edge of node 0 into @node, or HL_NONE (c->kids: sorted by target, then edge). */
+static uint32_t kid_edge(const hl *c, uint32_t node)
+{
+	size_t lo = 0, hi = c->nkids;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->kids[mid].node < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->nkids && c->kids[lo].node == node ? c->kids[lo].edge : HL_NONE;
+}
+
+/*
+ * A direct child of node 0 is a user root, whose path mt_heap_retainer_path
+ * searches the whole graph for; it is that one edge, found here without
+ * the search (so many such nodes cost nothing).
+ */
+int hl_path_len(hl *c, uint32_t node)
+{
+	if (node && kid_edge(c, node) != HL_NONE)
+		return 1;
+	return mt_heap_retainer_path(c->h, c->d, node, NULL, 0, c->err);
+}
+
 int hl_path(hl *c, uint32_t node)
 {
+	uint32_t k = node ? kid_edge(c, node) : HL_NONE;
+	if (k != HL_NONE) {
+		c->path[0] = k; /* pathcap >= 1 always */
+		return 1;
+	}
 	for (;;) {
 		int n = mt_heap_retainer_path(c->h, c->d, node, c->path, c->pathcap, c->err);
 		if (n < 0 || (uint32_t)n <= c->pathcap)
@@ -255,6 +286,14 @@ int hl_add(hl *c, const char *kind, const char *root, int64_t count, int64_t byt
 	return 0;
 }
 
+static int kid_cmp(const void *a, const void *b)
+{
+	const hl_kid *x = a, *y = b;
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	return (x->edge > y->edge) - (x->edge < y->edge);
+}
+
 int mt_heap_leaks(mt_findings *fs, const mt_heap *h, const mt_heap_doms *d, const char *source,
 	const mt_heap_leak_opts *o, mt_error *err)
 {
@@ -278,7 +317,20 @@ int mt_heap_leaks(mt_findings *fs, const mt_heap *h, const mt_heap_doms *d, cons
 	c.path = malloc(c.pathcap * sizeof *c.path);
 	c.textcap = 256;
 	c.text = malloc(c.textcap);
-	if (!c.state || !c.path || !c.text)
+	if (h->nnodes) {
+		c.nkids = h->first_edge[1] - h->first_edge[0];
+		c.kids = malloc((c.nkids ? c.nkids : 1) * sizeof *c.kids);
+		size_t k = 0;
+		for (uint32_t e = h->first_edge[0]; c.kids && e < h->first_edge[1]; e++)
+			if (h->edge_type[e] != MT_HE_WEAK && h->edge_to[e] < h->nnodes) {
+				c.kids[k].node = h->edge_to[e];
+				c.kids[k++].edge = e;
+			}
+		c.nkids = k;
+		if (c.kids && k > 1)
+			qsort(c.kids, k, sizeof *c.kids, kid_cmp);
+	}
+	if (!c.state || !c.path || !c.text || (h->nnodes && !c.kids))
 		rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory looking for leaks");
 	if (!rc)
 		rc = mt_heap_detached(h, c.state, NULL, err);
@@ -294,6 +346,7 @@ int mt_heap_leaks(mt_findings *fs, const mt_heap *h, const mt_heap_doms *d, cons
 	free(c.text);
 	free(c.holds);
 	free(c.lists);
+	free(c.kids);
 	if (err && !rc)
 		err->doing = saved;
 	return rc;

@@ -19,6 +19,11 @@ typedef struct hl_hold {
 	uint32_t nodes;
 } hl_hold;
 
+/* An edge of node 0 and its target. */
+typedef struct hl_kid {
+	uint32_t node, edge;
+} hl_kid;
+
 typedef struct hl {
 	const mt_heap *h;
 	const mt_heap_doms *d;
@@ -37,10 +42,14 @@ typedef struct hl {
 	uint32_t *lists;        /* listener Arrays reported (not reported again as collections) */
 	size_t nlists, caplists;
 	mt_str_id sid[24];      /* strings looked up once (heap_holders.c) */
+	hl_kid *kids;           /* node 0's non-weak edges, by target */
+	size_t nkids;
 } hl;
 
 /* The retainer path of @node into c->path; its length (0 = none) or a negative mt_code. */
 int hl_path(hl *c, uint32_t node);
+/* Its length only. */
+int hl_path_len(hl *c, uint32_t node);
 
 /* Texts in c->text (grown as needed, overwritten by the next call); NULL when out of memory. */
 const char *hl_path_text(hl *c, const uint32_t *edges, uint32_t n);

@@ -892,6 +892,32 @@ static void test_heap_leaks__blink_listener_holding_a_big_string(void)
 	mt_heap_free(h);
 }
 
+static void test_heap_leaks__many_detached_roots_under_node_0(void)
+{
+	/* 30,000 detached <div> straight under node 0: each is a user root whose path is one edge
+	 * (found without a graph search each; this would take minutes otherwise) */
+	enum { T = 30000 };
+	gn *nodes = calloc(T + 1, sizeof *nodes);
+	ge *es = calloc(T, sizeof *es);
+	nodes[0] = (gn){ "", MT_HN_SYNTHETIC, 0 };
+	for (uint32_t i = 0; i < T; i++) {
+		nodes[1 + i] = (gn){ "<div>", NAT, 2 };
+		es[i] = (ge){ 0, 1 + i, MT_HE_ELEMENT, NULL };
+	}
+	mt_heap *h = mk(T + 1, nodes, T, es);
+	mt_heap_doms *d;
+	mt_findings *fs = leaks_of(h, &d);
+	CHECK(fs != NULL);
+	CHECK_EQ_I(mt_findings_count(fs), 1);
+	CHECK_EQ_I(mt_findings_get(fs, 0)->count, T);
+	CHECK_EQ_I(num(mt_findings_get(fs, 0)->json, "instances"), T);
+	mt_findings_free(fs);
+	mt_heap_doms_free(d);
+	mt_heap_free(h);
+	free(nodes);
+	free(es);
+}
+
 int main(void)
 {
 	MT_RUN(test_heap_leaks__propagation_attached_first);
@@ -907,5 +933,6 @@ int main(void)
 	MT_RUN(test_heap_leaks__fifty_thousand_trees_cluster_into_one);
 	MT_RUN(test_heap_leaks__random_graphs);
 	MT_RUN(test_heap_leaks__blink_listener_holding_a_big_string);
+	MT_RUN(test_heap_leaks__many_detached_roots_under_node_0);
 	MT_DONE();
 }
