@@ -89,7 +89,7 @@ int mt_heap_ids_of(mt_heap_ids *out, const mt_heap *h, mt_error *err)
 
 /* ---- growth ---- */
 
-enum { F_CAND = 1, F_KEPT = 2, F_DOM = 4 };
+enum { F_CAND = 1, F_KEPT = 2, F_DOM = 4, F_ROOT_KID = 8 };
 
 static int has_prefix(const char *s, size_t n, const char *p)
 {
@@ -237,6 +237,22 @@ static int add_group(growth_ctx *c, uint32_t node, const uint32_t *edges, uint32
 /* The retainer path of @v into c->path; its length (0 = unreachable) or a negative code. */
 static int get_path(growth_ctx *c, uint32_t v, mt_error *err)
 {
+	if (c->flags[v] & F_ROOT_KID) {
+		/* a direct child of node 0 (a user root): its path is that edge. mt_heap_retainer_path
+		 * would search the whole graph again for each such node */
+		const mt_heap *h = c->h;
+		if (!c->path_cap) {
+			uint32_t cap = 0;
+			if (mt_grow32(&c->path, &cap, 16, sizeof *c->path))
+				return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory for a retainer path");
+			c->path_cap = cap;
+		}
+		for (uint32_t e = h->first_edge[0]; e < h->first_edge[1]; e++)
+			if (h->edge_to[e] == v && h->edge_type[e] != MT_HE_WEAK) {
+				c->path[0] = e;
+				return 1;
+			}
+	}
 	for (;;) {
 		int len = mt_heap_retainer_path(c->h, c->d, v, c->path, c->path_cap, err);
 		if (len < 0 || (uint32_t)len <= c->path_cap)
@@ -249,7 +265,7 @@ static int get_path(growth_ctx *c, uint32_t v, mt_error *err)
 }
 
 /* Assigns a group to every node on @v's path (memoised: each node is walked once as a target). */
-static int walk(growth_ctx *c, uint32_t v, mt_error *err)
+static int walk(growth_ctx *c, uint32_t v, int depth, mt_error *err)
 {
 	const mt_heap *h = c->h;
 	int len = get_path(c, v, err);
@@ -260,7 +276,23 @@ static int walk(growth_ctx *c, uint32_t v, mt_error *err)
 		return 0;
 	}
 	uint32_t cur = NOROOT;
-	/* the path's first node is a root (its own path may differ): not memoised */
+	/*
+	 * The path's first node is node 0 or a user root, whose own path comes
+	 * from node 0 (so this recurses once at most). A kept user root is the
+	 * leak root of what hangs below it.
+	 */
+	uint32_t p0 = mt_heap_edge_from(h, c->path[0]);
+	if (p0 != 0 && p0 != v && (c->flags[p0] & F_KEPT)) {
+		if (c->grp_of[p0] == NONE && !depth) {
+			int rc = walk(c, p0, 1, err);
+			if (rc)
+				return rc;
+			if ((len = get_path(c, v, err)) <= 0)
+				return len < 0 ? len : 0;
+		}
+		if (c->grp_of[p0] != NONE)
+			cur = c->grp_of[p0];
+	}
 	for (uint32_t i = 0; i < (uint32_t)len; i++) {
 		uint32_t x = h->edge_to[c->path[i]];
 		if (c->grp_of[x] != NONE) {
@@ -634,11 +666,13 @@ int mt_heap_growth(mt_findings *fs, mt_heap_growth_stats *stp, const mt_heap *h,
 	}
 	if ((rc = mt_heap_detached(h, state, NULL, err)))
 		goto out;
+	for (uint32_t e = h->first_edge[0]; e < h->first_edge[1]; e++)
+		c.flags[h->edge_to[e]] |= F_ROOT_KID;
 	for (uint32_t v = 0; v < n; v++) {
 		c.grp_of[v] = NONE;
 		if (!mt_heap_ids_has(candidates, h->node_id[v]))
 			continue;
-		c.flags[v] = F_CAND;
+		c.flags[v] |= F_CAND;
 		st.candidates++;
 		st.candidate_self += h->node_self[v];
 		if (!kept_node(h, v, state))
@@ -665,7 +699,7 @@ int mt_heap_growth(mt_findings *fs, mt_heap_growth_stats *stp, const mt_heap *h,
 	qsort(ord, no, sizeof *ord, cmp_order);
 	for (uint32_t i = 0; i < no; i++) {
 		uint32_t v = ord[i].node;
-		if (c.grp_of[v] == NONE && (rc = walk(&c, v, err)))
+		if (c.grp_of[v] == NONE && (rc = walk(&c, v, 0, err)))
 			goto out;
 		if (c.grp_of[v] == NOROOT)
 			st.unreachable++;

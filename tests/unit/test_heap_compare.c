@@ -295,6 +295,39 @@ static void test_heap_compare__growth_hand_built(void)
 	mt_heap_free(h);
 }
 
+static void test_heap_compare__growth_user_roots(void)
+{
+	/* new objects hanging right off node 0 (user roots): one path edge each, one cluster of 3 */
+	const xn nodes[] = {
+		{ "", SYN, 1, 0, 0 }, { "(GC roots)", SYN, 3, 0, 0 }, { "Cache", OBJ, 101, 10, 0 },
+		{ "Cache", OBJ, 103, 10, 0 }, { "Cache", OBJ, 105, 10, 0 }, { "Entry", OBJ, 107, 5, 0 },
+	};
+	const xe es[] = {
+		{ 0, 1, MT_HE_ELEMENT, NULL, 1 }, { 0, 2, MT_HE_ELEMENT, NULL, 2 }, { 0, 3, MT_HE_ELEMENT, NULL, 3 },
+		{ 0, 4, MT_HE_WEAK, NULL, 4 }, { 0, 4, MT_HE_ELEMENT, NULL, 5 }, { 2, 5, MT_HE_PROPERTY, "e", 0 },
+	};
+	mt_heap *h = mkh(NN(nodes), nodes, NN(es), es);
+	mt_error err = MT_ERROR_INIT;
+	mt_heap_doms *d = NULL;
+	mt_findings *fs = NULL;
+	mt_heap_growth_stats st;
+	CHECK_OK(mt_heap_dominators(&d, h, &err));
+	CHECK_OK(mt_findings_new(&fs));
+	mt_heap_ids cand = { (uint32_t[]){ 101, 103, 105, 107 }, 4 };
+	CHECK_OK(mt_heap_growth(fs, &st, h, d, &cand, "f", &err));
+	CHECK_EQ_I(st.kept, 4);
+	CHECK_EQ_I(st.clusters, 1);
+	CHECK_EQ_I(mt_findings_count(fs), 1);
+	const mt_finding *f = mt_findings_get(fs, 0);
+	CHECK_EQ_S(f->root, "Cache");
+	CHECK_EQ_I(f->count, 4);          /* Entry is under the first Cache */
+	CHECK_EQ_I(jint(f->json, "instances"), 3);
+	CHECK_EQ_I(f->bytes, 35);
+	mt_findings_free(fs);
+	mt_heap_doms_free(d);
+	mt_heap_free(h);
+}
+
 /* ---- the shared corpus ---- */
 
 static mt_heap *load_corpus(const char *file)
@@ -468,6 +501,7 @@ int main(void)
 	MT_RUN(test_heap_compare__ids);
 	MT_RUN(test_heap_compare__diff_by_class);
 	MT_RUN(test_heap_compare__growth_hand_built);
+	MT_RUN(test_heap_compare__growth_user_roots);
 	MT_RUN(test_heap_compare__corpus_three_snapshots);
 	MT_RUN(test_heap_compare__corpus_diff);
 	MT_DONE();
