@@ -70,6 +70,18 @@ static void hint_huge(void *p, size_t bytes)
 #endif
 }
 
+static void arr_free(void *p, size_t mapped)
+{
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+	if (mapped) {
+		munmap(p, mapped);
+		return;
+	}
+#endif
+	(void)mapped;
+	free(p);
+}
+
 /*
  * Grows the array *@p from @old to @new bytes, the new bytes zero. Large
  * arrays are anonymous mappings of their own, grown with mremap: realloc
@@ -84,18 +96,17 @@ static int arr_grow(void *p, size_t *mapped, size_t old, size_t new)
 	if (new >= ((size_t)1 << 20)) {
 		size_t page = (size_t)1 << 12, len = (new + page - 1) & ~(page - 1);
 		void *q;
-		if (*mapped) {
-			q = mremap(*pp, *mapped, len, MREMAP_MAYMOVE);
-			if (q == MAP_FAILED)
-				return MT_ENOMEM;
+		if (*mapped && (q = mremap(*pp, *mapped, len, MREMAP_MAYMOVE)) != MAP_FAILED) {
+			/* grown or moved by the kernel */
 		} else {
+			/* first mapping, or mremap refused (valgrind does): map anew and copy */
 			q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (q == MAP_FAILED)
 				return MT_ENOMEM;
 			hint_huge(q, len);
 			if (old)
 				memcpy(q, *pp, old);
-			free(*pp);
+			arr_free(*pp, *mapped);
 		}
 		hint_huge(q, len);
 		*pp = q;
@@ -109,18 +120,6 @@ static int arr_grow(void *p, size_t *mapped, size_t old, size_t new)
 	memset((char *)q + old, 0, new - old);
 	*pp = q;
 	return 0;
-}
-
-static void arr_free(void *p, size_t mapped)
-{
-#if defined(__linux__) && defined(MREMAP_MAYMOVE)
-	if (mapped) {
-		munmap(p, mapped);
-		return;
-	}
-#endif
-	(void)mapped;
-	free(p);
 }
 
 static inline size_t slot_of(uint64_t key, size_t mask)

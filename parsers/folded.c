@@ -1033,6 +1033,35 @@ static int fast_frame_add(fast_state *f, const uint8_t *b, size_t len, uint64_t 
 	return 0;
 }
 
+/* a[0..n) == b[0..n), inline: frame names are short, a libc call per frame shows */
+static inline int bytes_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y;
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8);   /* the last 8 bytes, overlapping */
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		uint32_t p, q, r, t;
+		memcpy(&p, a, 4);
+		memcpy(&q, b, 4);
+		memcpy(&r, a + n - 4, 4);
+		memcpy(&t, b + n - 4, 4);
+		return p == q && r == t;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 /* The tree name id and origin of the frame text b[0..len). */
 static inline int fast_frame(fast_state *f, const uint8_t *b, size_t len, uint32_t *name,
 	uint8_t *lang)
@@ -1056,7 +1085,7 @@ static inline int fast_frame(fast_state *f, const uint8_t *b, size_t len, uint32
 			continue;
 		}
 		const fast_frame_ent *e = &f->ents[(uint32_t)sl - 1];
-		if (e->len == len && memcmp(f->keys + e->key, b, len) == 0) {
+		if (e->len == len && bytes_eq((const uint8_t *)f->keys + e->key, b, len)) {
 			*name = e->name;
 			*lang = e->lang;
 			return 0;
@@ -1096,8 +1125,9 @@ static int fast_stack(fast_state *f, const uint8_t *base, size_t s, size_t len, 
 			if ((rc = fast_frame(f, b + fs, fe - fs, &name, &lang)) ||
 				(rc = mt_tree_child_id(f->t, node, name, (mt_lang)lang, &node)))
 				return rc;
-			if (mt_grow(&f->end, &f->end_cap, (size_t)d + 1, sizeof *f->end) ||
-				mt_grow(&f->node, &f->node_cap, (size_t)d + 1, sizeof *f->node))
+			if (d >= f->end_cap &&
+				(mt_grow(&f->end, &f->end_cap, (size_t)d + 1, sizeof *f->end) ||
+				mt_grow(&f->node, &f->node_cap, (size_t)d + 1, sizeof *f->node)))
 				return MT_ENOMEM;
 			f->end[d] = (uint32_t)fe;
 			f->node[d] = node;

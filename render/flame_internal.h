@@ -81,6 +81,15 @@ char *mt_flame__percent(char *buf, size_t cap, int64_t v, int64_t total);
  */
 const char *mt_flame__unit(const mt_tree *t, const mt_flame_opts *o);
 
+/*
+ * mt_render_svg with a choice of how frames are written: through one
+ * xmlTextWriter call per element and attribute (@writer_frames; always so
+ * with o->pretty), or as markup built per frame with libxml2's escaping
+ * (the default). The bytes are the same; tests compare the two.
+ */
+int mt_render_svg__frames(const mt_tree *t, const mt_flame_opts *o, mt_sink *out,
+	int writer_frames, mt_error *err);
+
 /* The title: @o->title, or the default for the orientation. */
 const char *mt_flame__title(const mt_flame_opts *o);
 

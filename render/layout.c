@@ -188,13 +188,50 @@ int mt_flame__label(mt_flame_buf *b, const char *clean, size_t len, size_t ncp,
 	return 0;
 }
 
+/* The decimal digits of @v at @p (no NUL); returns how many. */
+static size_t put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* @fp as exactly @dec digits, zero-padded on the left; returns @dec. */
+static size_t put_frac(char *p, uint64_t fp, unsigned dec)
+{
+	for (unsigned i = dec; i-- > 0;) {
+		p[i] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	return dec;
+}
+
+/* Copies tmp[0..n) into @buf as snprintf(buf, cap, "%s", tmp) would. */
+static char *put_out(char *buf, size_t cap, const char *tmp, size_t n)
+{
+	if (cap) {
+		if (n > cap - 1)
+			n = cap - 1;
+		memcpy(buf, tmp, n);
+		buf[n] = 0;
+	}
+	return buf;
+}
+
+/* Numbers are formatted by hand: no locale, and far cheaper than snprintf per frame. */
 char *mt_flame__fixed(char *buf, size_t cap, double v, unsigned dec, int trim)
 {
 	static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
 	uint64_t scale, u, ip, fp;
+	char tmp[48];
 	double r;
-	int neg;
-	size_t n;
+	size_t n = 0;
 
 	if (dec > 6)
 		dec = 6;
@@ -205,26 +242,23 @@ char *mt_flame__fixed(char *buf, size_t cap, double v, unsigned dec, int trim)
 	if (r > 9e18)
 		r = 9e18;
 	u = (uint64_t)r;
-	neg = v < 0 && u != 0;
 	ip = u / scale;
 	fp = u % scale;
-	if (dec == 0 || (trim && fp == 0)) {
-		snprintf(buf, cap, "%s%llu", neg ? "-" : "", (unsigned long long)ip);
-		return buf;
+	if (v < 0 && u != 0)
+		tmp[n++] = '-';
+	n += put_u64(tmp + n, ip);
+	if (dec && !(trim && fp == 0)) {
+		tmp[n++] = '.';
+		n += put_frac(tmp + n, fp, dec);
+		while (trim && tmp[n - 1] == '0')   /* fp != 0: stops before the point */
+			n--;
 	}
-	snprintf(buf, cap, "%s%llu.%0*llu", neg ? "-" : "", (unsigned long long)ip, (int)dec,
-		(unsigned long long)fp);
-	if (trim) {
-		n = strlen(buf);
-		while (n && buf[n - 1] == '0')
-			buf[--n] = 0;
-	}
-	return buf;
+	return put_out(buf, cap, tmp, n);
 }
 
 char *mt_flame__count(char *buf, size_t cap, int64_t v, uint32_t decimals)
 {
-	char digits[32], out[64];
+	char digits[24], out[64];
 	uint64_t u, scale = 1, ip, fp;
 	size_t nd, o = 0;
 
@@ -235,7 +269,7 @@ char *mt_flame__count(char *buf, size_t cap, int64_t v, uint32_t decimals)
 	u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	ip = u / scale;
 	fp = u % scale;
-	nd = (size_t)snprintf(digits, sizeof digits, "%llu", (unsigned long long)ip);
+	nd = put_u64(digits, ip);
 	if (v < 0)
 		out[o++] = '-';
 	for (size_t i = 0; i < nd; i++) {
@@ -243,11 +277,11 @@ char *mt_flame__count(char *buf, size_t cap, int64_t v, uint32_t decimals)
 			out[o++] = ',';
 		out[o++] = digits[i];
 	}
-	out[o] = 0;
-	if (decimals)
-		snprintf(out + o, sizeof out - o, ".%0*llu", (int)decimals, (unsigned long long)fp);
-	snprintf(buf, cap, "%s", out);
-	return buf;
+	if (decimals) {
+		out[o++] = '.';
+		o += put_frac(out + o, fp, decimals);
+	}
+	return put_out(buf, cap, out, o);
 }
 
 char *mt_flame__percent(char *buf, size_t cap, int64_t v, int64_t total)

@@ -313,6 +313,56 @@ static void test_render__svg_escaping(void)
 	mt_tree_free(t);
 }
 
+
+/*
+ * Frames written as markup built per frame (the default) and through one
+ * xmlTextWriter call per element and attribute give the same bytes, on
+ * names holding everything that needs escaping, control bytes, invalid
+ * UTF-8, U+FFFE, CR/LF/TAB, long names and labels cut to "..".
+ */
+static void test_render__svg_frames_as_writer(void)
+{
+	static const char *const names[] = {
+		"<script>alert(1)</script>", "say \"hi\" & 'bye' ]]> </script>", "a\rb\nc\td",
+		"\xef\xbf\xbe\xef\xbf\xbf nonchar", "bad\x01\xff\xc0\x80name", "&amp;&lt;&#13;",
+		"<![CDATA[x]]>", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\xa5 wide", "",
+		"a very long frame name that will not fit in its rectangle at all <&>\"'",
+	};
+	const size_t nn = sizeof names / sizeof names[0];
+	mt_tree *t;
+	uint32_t prev = 0;
+	CHECK_OK(mt_tree_new(&t, 1, one_type, one_unit));
+	for (size_t i = 0; i < 3 * nn; i++) {
+		uint32_t n;
+		const char *nm = names[i % nn];
+		CHECK_OK(mt_tree_child(t, i % 4 ? prev : 0, nm, strlen(nm) + (i == 4), (mt_lang)(i % 6), &n));
+		mt_tree_add(t, n, 0, (int64_t)(i * 37 % 11 + 1) * 1000);
+		prev = n;
+	}
+	CHECK_OK(mt_tree_finish(t));
+	for (int variant = 0; variant < 4; variant++) {
+		mt_flame_opts o = MT_FLAME_OPTS_INIT;
+		mt_membuf a = { 0 }, b = { 0 };
+		mt_sink sa = mt_sink_membuf(&a), sb = mt_sink_membuf(&b);
+		mt_error err = MT_ERROR_INIT;
+		o.min_width = 0;
+		o.no_js = variant & 1;
+		o.icicle = variant >> 1;
+		o.palette = variant ? MT_PALETTE_ORIGIN : MT_PALETTE_HOT;
+		o.width = variant == 3 ? 333 : 1200;
+		o.count_name = variant == 2 ? "b<y>tes & \"more\"" : NULL;
+		CHECK_OK(mt_render_svg__frames(t, &o, &sa, 0, &err));
+		CHECK_OK(mt_render_svg__frames(t, &o, &sb, 1, &err));
+		CHECK(a.len > 1000);
+		CHECK(xml_ok(&a));
+		CHECK_EQ_I(a.len, b.len);
+		CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+		mt_membuf_free(&a);
+		mt_membuf_free(&b);
+	}
+	mt_tree_free(t);
+}
+
 static void test_render__svg_structure(void)
 {
 	mt_flame_opts o = MT_FLAME_OPTS_INIT;
@@ -394,6 +444,90 @@ static void test_render__units(void)
 	o.count_name = "allocs";
 	CHECK_EQ_S(mt_flame__unit(t, &o), "allocs");
 	mt_tree_free(t);
+}
+
+
+/* The hand-written number formatting against the printf formats it replaced. */
+static void ref_fixed(char *buf, size_t cap, double v, unsigned dec, int trim)
+{
+	static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+	if (dec > 6)
+		dec = 6;
+	uint64_t scale = pow10[dec];
+	if (!isfinite(v))
+		v = 0;
+	double r = round(fabs(v) * (double)scale);
+	if (r > 9e18)
+		r = 9e18;
+	uint64_t u = (uint64_t)r, ip = u / scale, fp = u % scale;
+	int neg = v < 0 && u != 0;
+	if (dec == 0 || (trim && fp == 0)) {
+		snprintf(buf, cap, "%s%llu", neg ? "-" : "", (unsigned long long)ip);
+		return;
+	}
+	snprintf(buf, cap, "%s%llu.%0*llu", neg ? "-" : "", (unsigned long long)ip, (int)dec,
+		(unsigned long long)fp);
+	if (trim) {
+		size_t n = strlen(buf);
+		while (n && buf[n - 1] == '0')
+			buf[--n] = 0;
+	}
+}
+
+static void test_render__number_formats(void)
+{
+	static const double fixed[] = { 0, -0.0, 0.004, 0.005, 0.015, 1, 10, 10.5, 99.995,
+		-3.25, 1e-9, 123456789.125, 1e17, 9e18, 1e300, -1e300, 0.1 + 0.2, 1180, 783.5 };
+	char a[64], b[64];
+	uint64_t seed = 7;
+	for (size_t i = 0; i < 4000; i++) {
+		double v;
+		if (i < sizeof fixed / sizeof fixed[0]) {
+			v = fixed[i];
+		} else {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			v = (double)(int64_t)(seed >> 20) / (double)((uint64_t)1 << (seed % 40));
+		}
+		for (unsigned dec = 0; dec <= 7; dec++)
+			for (int trim = 0; trim < 2; trim++) {
+				mt_flame__fixed(a, sizeof a, v, dec, trim);
+				ref_fixed(b, sizeof b, v, dec, trim);
+				if (strcmp(a, b) != 0)
+					MT_FAIL_("fixed(%.17g, %u, %d) = %s, printf gives %s", v, dec, trim, a, b);
+			}
+		int64_t iv = (int64_t)(seed ^ (seed >> 7));
+		if (i % 3 == 0)
+			iv = -iv;
+		if (i < 40)
+			iv = i < 20 ? (int64_t)i * 999 : INT64_MIN + (int64_t)i;
+		for (uint32_t d = 0; d <= 19; d += (d < 3 ? 1 : 8)) {
+			uint64_t scale = 1, u = iv < 0 ? (uint64_t)0 - (uint64_t)iv : (uint64_t)iv;
+			for (uint32_t k = 0; k < (d > 18 ? 18 : d); k++)
+				scale *= 10;
+			char digits[32], ref[80];
+			size_t nd = (size_t)snprintf(digits, sizeof digits, "%llu",
+				(unsigned long long)(u / scale)), o = 0;
+			if (iv < 0)
+				ref[o++] = '-';
+			for (size_t k = 0; k < nd; k++) {
+				if (k && (nd - k) % 3 == 0)
+					ref[o++] = ',';
+				ref[o++] = digits[k];
+			}
+			ref[o] = 0;
+			if (d)
+				snprintf(ref + o, sizeof ref - o, ".%0*llu", (int)(d > 18 ? 18 : d),
+					(unsigned long long)(u % scale));
+			mt_flame__count(a, sizeof a, iv, d);
+			if (strcmp(a, ref) != 0)
+				MT_FAIL_("count(%lld, %u) = %s, printf gives %s", (long long)iv, d, a, ref);
+		}
+	}
+	/* a short buffer truncates like snprintf */
+	mt_flame__fixed(a, 4, 123456.5, 2, 0);
+	CHECK_EQ_S(a, "123");
+	mt_flame__count(a, 6, 1234567, 0);
+	CHECK_EQ_S(a, "1,234");
 }
 
 static void test_render__empty(void)
@@ -591,11 +725,13 @@ int main(void)
 	MT_RUN(test_render__bad_options);
 	MT_RUN(test_render__deep_tree);
 	MT_RUN(test_render__svg_escaping);
+	MT_RUN(test_render__svg_frames_as_writer);
 	MT_RUN(test_render__svg_structure);
 	MT_RUN(test_render__svg_nojs_pretty);
 	MT_RUN(test_render__units);
 	MT_RUN(test_render__empty);
 	MT_RUN(test_render__helpers);
+	MT_RUN(test_render__number_formats);
 	MT_RUN(test_render__palette);
 	MT_RUN(test_render__png);
 	MT_RUN(test_render__write_error);
