@@ -80,6 +80,9 @@ static int name_starts(const mt_heap *h, uint32_t v, const char *p)
 	return len >= pl && !memcmp(n, p, pl);
 }
 
+/* c->seen bits: what was read once already */
+enum { SEEN_EVENTS = 1, SEEN_LIST = 2, SEEN_LIST_STORE = 4, SEEN_STORE = 8 };
+
 /* Strings the detectors look for, found once in the snapshot's table (HL_NONE when absent). */
 enum {
 	S_EVENTS, S_ARRAY, S_ETD, S_V8EL, S_PROTO, S_CONSTRUCTOR, S_SHARED, S_SCRIPT_OR, S_SCRIPT, S_WEAKMAP,
@@ -310,8 +313,10 @@ static int array_closures(const hl *c, uint32_t arr, uint32_t **out, size_t *n, 
 	uint32_t srcs[2] = { arr, child(c, arr, S_ELEMENTS) };
 	for (int k = 0; k < 2; k++) {
 		uint32_t v = srcs[k];
-		if (v == HL_NONE)
+		if (v == HL_NONE || (k && (c->seen[v] & SEEN_LIST_STORE)))
 			continue;
+		if (k)
+			c->seen[v] |= SEEN_LIST_STORE;
 		for (uint32_t e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
 			uint32_t w = h->edge_to[e];
 			if (h->edge_type[e] != MT_HE_ELEMENT || h->node_type[w] != MT_HN_CLOSURE)
@@ -334,11 +339,15 @@ static int node_emitters(hl *c, uint32_t **buf, size_t *cap)
 			if (h->edge_type[e] != MT_HE_PROPERTY || !eid(c, e, S_EVENTS))
 				continue;
 			uint32_t ev = h->edge_to[e];
+			if (c->seen[ev] & SEEN_EVENTS)
+				continue; /* each _events object and listener Array is read once (shared ones too) */
+			c->seen[ev] |= SEEN_EVENTS;
 			for (uint32_t f = h->first_edge[ev]; f < h->first_edge[ev + 1]; f++) {
 				uint32_t t = h->edge_to[f];
 				if (h->edge_type[f] != MT_HE_PROPERTY || h->node_type[t] != MT_HN_OBJECT ||
-				    !nid(c, t, S_ARRAY))
+				    !nid(c, t, S_ARRAY) || (c->seen[t] & SEEN_LIST))
 					continue;
+				c->seen[t] |= SEEN_LIST;
 				size_t n = 0;
 				if (array_closures(c, t, buf, &n, cap))
 					return mt_error_set(c->err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
@@ -572,8 +581,10 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 		uint32_t srcs[4] = { x, child(c, x, S_TABLE), child(c, x, S_ELEMENTS), child(c, x, S_PROPERTIES) };
 		for (int k = 0; k < 4 && !rc; k++) {
 			uint32_t v = srcs[k];
-			if (v == HL_NONE || (k && h->node_type[v] != MT_HN_ARRAY))
+			if (v == HL_NONE || (k && (h->node_type[v] != MT_HN_ARRAY || (c->seen[v] & SEEN_STORE))))
 				continue;
+			if (k) /* a backing store is read for its first owner only (never shared in V8's heaps) */
+				c->seen[v] |= SEEN_STORE;
 			for (uint32_t e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
 				uint32_t w = h->edge_to[e];
 				uint8_t t = h->edge_type[e];
@@ -791,6 +802,9 @@ int hl_holders(hl *c)
 	size_t cap = 0;
 	find_sids(c);
 	sort_holds(c);
+	c->seen = calloc(c->h->nnodes ? c->h->nnodes : 1, 1);
+	if (!c->seen)
+		return mt_error_set(c->err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
 	int rc = node_emitters(c, &buf, &cap);
 	if (!rc)
 		rc = blink_targets(c, &buf, &cap);
@@ -799,5 +813,7 @@ int hl_holders(hl *c)
 	if (!rc)
 		rc = large_objects(c);
 	free(buf);
+	free(c->seen);
+	c->seen = NULL;
 	return rc;
 }

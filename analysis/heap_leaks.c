@@ -77,11 +77,28 @@ static uint32_t kid_edge(const hl *c, uint32_t node)
  * searches the whole graph for; it is that one edge, found here without
  * the search (so many such nodes cost nothing).
  */
+/*
+ * Retainer paths cost their length; a crafted graph (a long chain with many
+ * leaves under it) could make that quadratic, so the total length walked
+ * is bounded by max(2 x 10^7, 16 x (nodes + edges)) steps, far above what real
+ * snapshots need; past it the analysis stops with MT_ELIMIT.
+ */
+static int spend(hl *c, int len)
+{
+	if (len <= 0)
+		return len;
+	c->steps += (uint64_t)len;
+	MT_FAIL_IF(c->err, c->steps > c->budget, MT_ELIMIT, MT_NO_OFFSET,
+		"expected retainer paths of ordinary length, found more than %llu steps in all",
+		(unsigned long long)c->budget);
+	return len;
+}
+
 int hl_path_len(hl *c, uint32_t node)
 {
 	if (node && kid_edge(c, node) != HL_NONE)
 		return 1;
-	return mt_heap_retainer_path(c->h, c->d, node, NULL, 0, c->err);
+	return spend(c, mt_heap_retainer_path(c->h, c->d, node, NULL, 0, c->err));
 }
 
 int hl_path(hl *c, uint32_t node)
@@ -92,7 +109,7 @@ int hl_path(hl *c, uint32_t node)
 		return 1;
 	}
 	for (;;) {
-		int n = mt_heap_retainer_path(c->h, c->d, node, c->path, c->pathcap, c->err);
+		int n = spend(c, mt_heap_retainer_path(c->h, c->d, node, c->path, c->pathcap, c->err));
 		if (n < 0 || (uint32_t)n <= c->pathcap)
 			return n;
 		size_t cap = c->pathcap;
@@ -308,6 +325,9 @@ int mt_heap_leaks(mt_findings *fs, const mt_heap *h, const mt_heap_doms *d, cons
 	c.min_listeners = o && o->min_listeners ? o->min_listeners : 11;
 	c.min_instances = o && o->min_instances ? o->min_instances : 100;
 	c.min_large = o && o->min_large ? o->min_large : 256 * 1024;
+	c.budget = 16 * ((uint64_t)h->nnodes + h->nedges);
+	if (c.budget < 20000000)
+		c.budget = 20000000;
 	const char *saved = err ? err->doing : NULL;
 	if (err)
 		err->doing = "looking for detached DOM";

@@ -42,6 +42,8 @@ typedef struct hl {
 	uint32_t *lists;        /* listener Arrays reported (not reported again as collections) */
 	size_t nlists, caplists;
 	mt_str_id sid[24];      /* strings looked up once (heap_holders.c) */
+	uint8_t *seen;          /* per node, heap_holders.c's read-once marks */
+	uint64_t steps, budget; /* retainer path steps walked, and the most allowed */
 	hl_kid *kids;           /* node 0's non-weak edges, by target */
 	size_t nkids;
 } hl;

@@ -918,6 +918,41 @@ static void test_heap_leaks__many_detached_roots_under_node_0(void)
 	free(es);
 }
 
+static void test_heap_leaks__crafted_deep_graph_stops_with_a_limit(void)
+{
+	/* a chain of 6,000 objects with 6,000 detached <div> under its end: 3.6 x 10^7 path steps;
+	 * the walk is bounded (2 x 10^7 here) and reported as MT_ELIMIT, so a bigger crafted graph
+	 * cannot run for hours */
+	enum { D = 6000, L = 6000 };
+	gn *nodes = calloc(1 + D + L, sizeof *nodes);
+	ge *es = calloc(D + L, sizeof *es);
+	nodes[0] = (gn){ "", MT_HN_SYNTHETIC, 0 };
+	uint32_t ne = 0;
+	for (uint32_t i = 0; i < D; i++) {
+		nodes[1 + i] = (gn){ "Object", OBJ, 0 };
+		if (i + 1 < D)
+			es[ne++] = (ge){ i, 1 + i, MT_HE_PROPERTY, "next" };
+	}
+	es[ne++] = (ge){ D - 1, D, MT_HE_PROPERTY, "next" };
+	for (uint32_t i = 0; i < L; i++) {
+		nodes[1 + D + i] = (gn){ "<div>", NAT, 2 };
+		es[ne++] = (ge){ D, 1 + D + i, MT_HE_PROPERTY, "leaf" };
+	}
+	mt_heap *h = mk(1 + D + L, nodes, ne, es);
+	mt_heap_doms *d = NULL;
+	mt_findings *fs = NULL;
+	mt_error err = MT_ERROR_INIT;
+	CHECK_OK(mt_heap_dominators(&d, h, &err));
+	CHECK_OK(mt_findings_new(&fs));
+	CHECK_EQ_I(mt_heap_leaks(fs, h, d, "deep", NULL, &err), MT_ELIMIT);
+	CHECK(strstr(err.msg, "expected retainer paths of ordinary length") != NULL);
+	mt_findings_free(fs);
+	mt_heap_doms_free(d);
+	mt_heap_free(h);
+	free(nodes);
+	free(es);
+}
+
 int main(void)
 {
 	MT_RUN(test_heap_leaks__propagation_attached_first);
@@ -934,5 +969,6 @@ int main(void)
 	MT_RUN(test_heap_leaks__random_graphs);
 	MT_RUN(test_heap_leaks__blink_listener_holding_a_big_string);
 	MT_RUN(test_heap_leaks__many_detached_roots_under_node_0);
+	MT_RUN(test_heap_leaks__crafted_deep_graph_stops_with_a_limit);
 	MT_DONE();
 }
