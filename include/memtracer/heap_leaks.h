@@ -62,8 +62,13 @@ typedef struct mt_heap_leak_opts {
  * Runs every single-snapshot detector on @h with dominators @d (from
  * mt_heap_dominators on @h) and appends the findings to @fs, each with
  * "source": @source. @o may be NULL (defaults). Kinds and their JSON
- * shapes are documented in analysis/heap_leaks.c and README.md:
- * "detached-dom", "listeners", "collection", "large-object".
+ * shapes are documented in analysis/heap_detached.c, analysis/heap_holders.c
+ * and README.md: "detached-dom", "listeners", "collection", "large-object".
+ * Linear passes over the graph plus one retainer path per reported object
+ * (and per detached DOM node, for its tree's root); deterministic.
+ * Returns 0, MT_ENOMEM, MT_EFORMAT (a damaged graph) or MT_ELIMIT (retainer
+ * paths longer in total than max(2e7, 16 x (nodes + edges)) steps: only
+ * crafted graphs get there).
  */
 int mt_heap_leaks(mt_findings *fs, const mt_heap *h, const mt_heap_doms *d, const char *source,
 	const mt_heap_leak_opts *o, mt_error *err);
