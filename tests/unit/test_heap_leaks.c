@@ -229,6 +229,18 @@ static int run_leaks(run *r, const char *file)
 	return 1;
 }
 
+/* Runs the detectors on a corpus file into @r; skips the test without the corpus, fails it on an error. */
+#define RUN_OR_SKIP(r, file)                                                  \
+	do {                                                                      \
+		int ok_ = run_leaks(&(r), (file));                                    \
+		if (!ok_) {                                                           \
+			printf("# skipped: no shared corpus\n");                          \
+			return;                                                           \
+		}                                                                     \
+		if (ok_ < 0)                                                          \
+			MT_FAIL_("%s: the detectors failed", (file));                     \
+	} while (0)
+
 static void run_free(run *r)
 {
 	mt_findings_free(r->fs);
@@ -331,12 +343,7 @@ static int ends_with(const char *s, const char *suffix)
 static void test_heap_leaks__detached_dom_final(void)
 {
 	run r;
-	int ok = run_leaks(&r, "final.heapsnapshot");
-	if (!ok) {
-		printf("# skipped: no shared corpus\n");
-		return;
-	}
-	CHECK(ok > 0);
+	RUN_OR_SKIP(r, "final.heapsnapshot");
 	static char b[16384];
 	/* MANIFEST table: one finding per leak, clustered by retainer path */
 	static const struct {
@@ -433,12 +440,7 @@ static void test_heap_leaks__detached_dom_final(void)
 static void test_heap_leaks__detached_dom_baseline_and_target(void)
 {
 	run r;
-	int ok = run_leaks(&r, "baseline.heapsnapshot");
-	if (!ok) {
-		printf("# skipped: no shared corpus\n");
-		return;
-	}
-	CHECK(ok > 0);
+	RUN_OR_SKIP(r, "baseline.heapsnapshot");
 	/* baseline: only Vue's templateContainer, and it is benign; nothing else is flagged */
 	CHECK(mt_findings_count(r.fs) >= 1);
 	for (uint32_t i = 0; i < mt_findings_count(r.fs); i++) {
@@ -470,12 +472,7 @@ static void test_heap_leaks__detached_dom_baseline_and_target(void)
 static void test_heap_leaks__holders_final(void)
 {
 	run r;
-	int ok = run_leaks(&r, "final.heapsnapshot");
-	if (!ok) {
-		printf("# skipped: no shared corpus\n");
-		return;
-	}
-	CHECK(ok > 0);
+	RUN_OR_SKIP(r, "final.heapsnapshot");
 	char b[4096];
 	/* 6 detached-dom + 3 listeners + 2 large objects, nothing else */
 	CHECK_EQ_I(mt_findings_count(r.fs), 11);
@@ -525,12 +522,7 @@ static void test_heap_leaks__holders_final(void)
 static void test_heap_leaks__holders_node(void)
 {
 	run r;
-	int ok = run_leaks(&r, "node-leak.heapsnapshot");
-	if (!ok) {
-		printf("# skipped: no shared corpus\n");
-		return;
-	}
-	CHECK(ok > 0);
+	RUN_OR_SKIP(r, "node-leak.heapsnapshot");
 	char b[4096];
 	/* MANIFEST: exactly the two leaks, 300 each; no detached DOM in a Node process */
 	CHECK_EQ_I(mt_findings_count(r.fs), 2);
