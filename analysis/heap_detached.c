@@ -344,13 +344,21 @@ static int emit_cluster(hl *c, const dtree *tr, const uint32_t *order, uint32_t 
 			"(e.g. Vue's templateContainer); not a leak by itself");
 	mt_jobj_cstr(&o, "source", c->source);
 
-	/* detail: "×5 trees of <div ...> (10 nodes each) via onKeydown (closure) -> context -> modalNode" */
-	char detail[512];
-	const char *tail = n ? hl_path_text(c, c->path + at, (uint32_t)n - at) : "";
+	/* detail: "x5 detached trees, onKeydown (closure) -> context -> modalNode -> Detached <div ...>";
+	 * a tail of more than 8 steps shows its first 3 and last 4 around " -> ... -> " */
+	char detail[1024], head[512] = "";
+	uint32_t tn = n ? (uint32_t)n - at : 0, skip = tn > 8 ? tn - 4 : 0;
+	if (skip) {
+		const char *t = hl_path_text(c, c->path + at, 3);
+		snprintf(head, sizeof head, "%s -> ... -> ", t ? t : "");
+	}
+	const char *tail = tn ? hl_path_text(c, c->path + at + skip, tn - skip) : "";
 	if (benign)
-		snprintf(detail, sizeof detail, "benign: framework scratch <template>, via %s", tail ? tail : "");
+		snprintf(detail, sizeof detail, "benign: framework scratch <template>, via %.500s%.500s", head,
+			tail ? tail : "");
 	else
-		snprintf(detail, sizeof detail, "x%u detached tree%s, %s", k, k == 1 ? "" : "s", tail ? tail : "");
+		snprintf(detail, sizeof detail, "x%u detached tree%s, %.500s%.500s", k, k == 1 ? "" : "s", head,
+			tail ? tail : "");
 	double score = benign ? 0 : (double)count + (double)bytes / 65536.0;
 	int rc = hl_add(c, "detached-dom", root, (int64_t)count, (int64_t)bytes, score, detail, &o);
 	mt_jobj_free(&o);
