@@ -55,7 +55,8 @@ enum {
 	CLI_WANT_PROFILE = 1u,
 	CLI_WANT_GOROUTINES = 2u,
 	CLI_WANT_HEAP = 4u,
-	CLI_WANT_RAW = 8u      /* keep a JFR recording's bytes (info summary, leak candidates) */
+	CLI_WANT_RAW = 8u,     /* keep a JFR recording's bytes (info summary, leak candidates) */
+	CLI_WANT_JFR_RAW = 16u /* with CLI_WANT_RAW: a JFR recording gives only its bytes, no profile (info) */
 };
 
 typedef struct cli_input {
@@ -112,6 +113,9 @@ typedef struct sel_opts {
 	const char *sample_index;
 	mt_filter_opts filter;
 	int strict;
+	int threads;               /* --threads: the "thread" label as the root frame */
+	const char *from, *to;     /* --from/--to: time window (mt_time_bound_parse) */
+	int one_column;            /* set by a command that uses one column and no per-sample labels */
 } sel_opts;
 
 #define SEL_OPTIONS(s)                                                                                     \
@@ -125,9 +129,18 @@ typedef struct sel_opts {
 	  "keep samples with a label value matching RE", NULL },                                           \
 	{ "tag-ignore", 0, OPT_STR, &(s).filter.tag_ignore, "[KEY=]RE",                                        \
 	  "drop samples with a label value matching RE", NULL },                                           \
-	{ "strict", 0, OPT_FLAG, &(s).strict, NULL, "treat reader warnings as errors", NULL }
+	{ "strict", 0, OPT_FLAG, &(s).strict, NULL, "treat reader warnings as errors", NULL },                \
+	{ "threads", 0, OPT_FLAG, &(s).threads, NULL,                                                        \
+	  "thread name as the root frame (samples with a \"thread\" label: JFR)", NULL },                    \
+	{ "from", 0, OPT_STR, &(s).from, "TIME",                                                             \
+	  "only samples at or after TIME: 10s/250ms/2m since the recording's start, "                       \
+	  "nanoseconds since the epoch, or 2024-01-16T11:08:56Z (samples with a \"time_ns\" label: JFR)",   \
+	  NULL },                                                                                          \
+	{ "to", 0, OPT_STR, &(s).to, "TIME", "only samples before TIME (as --from)", NULL }
 
+/* Also makes @s the selection cli_open() applies to what it reads (--threads, --from/--to). */
 void sel_init(sel_opts *s);
+extern const sel_opts *cli_sel;
 
 /* The column and filter a command's selection options pick; returns an exit code. */
 int select_samples(const char *path, const mt_profile *p, const sel_opts *s, uint32_t *col,

@@ -11,11 +11,14 @@
 #include "cli.h"
 
 
+const sel_opts *cli_sel;
+
 void sel_init(sel_opts *s)
 {
 	memset(s, 0, sizeof *s);
 	mt_filter_opts f = MT_FILTER_OPTS_INIT;
 	s->filter = f;
+	cli_sel = s;
 }
 
 /* column + filter for a loaded profile; returns an exit code */
@@ -56,7 +59,7 @@ int cmd_info(int argc, char **argv)
 	mt_sink out = mt_sink_stdio(stdout);
 	for (int i = 0; i < npos; i++) {
 		cli_input in;
-		int r = cli_open(pos[i], CLI_WANT_PROFILE | CLI_WANT_HEAP | CLI_WANT_RAW, strict, &in);
+		int r = cli_open(pos[i], CLI_WANT_PROFILE | CLI_WANT_HEAP | CLI_WANT_RAW | CLI_WANT_JFR_RAW, strict, &in);
 		if (r) {
 			status = r;
 			continue;
@@ -97,6 +100,7 @@ int cmd_top(int argc, char **argv)
 {
 	sel_opts s;
 	sel_init(&s);
+	s.one_column = 1;   /* one column, no per-sample labels shown */
 	int json = 0;
 	uint32_t nrows = MT_DEFAULT_TOP_ROWS;
 	const char *gran = "functions", *outp = "-";
@@ -288,6 +292,7 @@ int cmd_flame(int argc, char **argv)
 {
 	sel_opts s;
 	sel_init(&s);
+	s.one_column = 1;   /* one column, no per-sample labels shown */
 	mt_flame_opts fo = MT_FLAME_OPTS_INIT;
 	const char *outp = "-", *format = NULL, *palette = NULL;
 	int reverse = 0, lines = 0;
@@ -426,7 +431,8 @@ int cmd_convert(int argc, char **argv)
 	const char *outp = "-", *to = NULL, *format = NULL;
 	int no_gzip = 0;
 	const cli_opt opts[] = {
-		{ "to", 0, OPT_STR, &to, "FMT", "folded, pprof or json", "from -o's extension, else folded" },
+		{ "to", 0, OPT_STR, &to, "FMT", "folded, pprof or json (any other value is a TIME: the end of the --from window)",
+		  "from -o's extension, else folded" },
 		{ "format", 0, OPT_STR, &format, "FMT", "same as --to", NULL },
 		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
 		{ "no-gzip", 0, OPT_FLAG, &no_gzip, NULL, "write pprof uncompressed", NULL },
@@ -445,6 +451,14 @@ int cmd_convert(int argc, char **argv)
 	if (npos == 0) {
 		return cli_usage_error("convert", "expected at least one input FILE");
 	}
+	if (to && fmt_from_name(to) == FMT_NONE) {
+		mt_time_bound tb;
+		mt_error terr = MT_ERROR_INIT;
+		if (!mt_time_bound_parse(to, &tb, &terr)) {
+			s.to = to;   /* --to 25s: the window's end, not a format */
+			to = NULL;
+		}
+	}
 	if (!to)
 		to = format;
 	flame_ctx x = { 0 };
@@ -454,6 +468,7 @@ int cmd_convert(int argc, char **argv)
 	}
 	if (x.fmt == FMT_NONE || x.fmt == FMT_SVG || x.fmt == FMT_PNG)
 		x.fmt = FMT_FOLDED;
+	s.one_column = x.fmt == FMT_FOLDED;
 	x.gzip = !no_gzip;
 	if (x.fmt == FMT_PPROF && !strcmp(outp, "-") && isatty(STDOUT_FILENO)) {
 		return cli_usage_error("convert", "refusing to write binary pprof to a terminal; use -o FILE");

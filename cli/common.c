@@ -94,7 +94,7 @@ int cli_parse(const char *cmd, const char *usage, const char *about, const cli_o
 			const char *name = a + 2;
 			const char *eq = strchr(name, '=');
 			size_t nl = eq ? (size_t)(eq - name) : strlen(name);
-			for (const cli_opt *k = opts; k->name; k++)
+			for (const cli_opt *k = opts; k->name && !o; k++)   /* the first of a name wins (convert --to) */
 				if (strlen(k->name) == nl && !strncmp(k->name, name, nl))
 					o = k;
 			if (!o)

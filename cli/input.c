@@ -107,16 +107,44 @@ static int open_input(const char *path, unsigned want, int strict, cli_input *in
 	if (rc)
 		return cli_fail(&err);
 	err.doing = NULL;
-	if (in->format == MT_FORMAT_JFR && (want & CLI_WANT_RAW)) {
-		in->raw = data; /* the caller summarises it or looks for leak candidates */
-		if (!(want & CLI_WANT_PROFILE))
-			return 0;
-		rc = mt_read_profile(&in->profile, path, data.data, data.len, &ro, &err);
-	} else {
-		rc = mt_read_profile(&in->profile, path, data.data, data.len, &ro, &err);
+	/* the command's --threads and --from/--to (cli_sel): a recording reads
+	 * only the window and, for one-column outputs, only that column's events */
+	const sel_opts *sel = (want & CLI_WANT_PROFILE) ? cli_sel : NULL;
+	mt_time_bound from = MT_TIME_BOUND_NONE, to = MT_TIME_BOUND_NONE;
+	if (sel && ((sel->from && mt_time_bound_parse(sel->from, &from, &err)) ||
+		    (sel->to && mt_time_bound_parse(sel->to, &to, &err)))) {
 		mt_input_free(&data);
+		fprintf(stderr, "memtracer: %s\n", err.msg);
+		return EXIT_USAGE;
 	}
+	mt_jfr_opts jo = MT_JFR_OPTS_INIT;
+	if (sel) {
+		jo.from = from;
+		jo.to = to;
+		if (sel->one_column && !sel->filter.tag_focus && !sel->filter.tag_ignore) {
+			jo.column = sel->sample_index;
+			jo.aggregate = 1;
+		}
+	}
+	if (in->format == MT_FORMAT_JFR && (want & CLI_WANT_RAW) &&
+	    (!(want & CLI_WANT_PROFILE) || (want & CLI_WANT_JFR_RAW))) {
+		in->raw = data; /* the caller summarises it or looks for leak candidates */
+		return 0;
+	}
+	if (in->format == MT_FORMAT_JFR)
+		rc = mt_read_jfr_ex(&in->profile, data.data, data.len, &jo, &ro, &err);
+	else
+		rc = mt_read_profile(&in->profile, path, data.data, data.len, &ro, &err);
+	if (in->format == MT_FORMAT_JFR && (want & CLI_WANT_RAW))
+		in->raw = data; /* the caller also summarises it or looks for leak candidates */
+	else
+		mt_input_free(&data);
 	if (rc)
+		return fail(&err);
+	err.doing = "selecting samples";
+	if (in->format != MT_FORMAT_JFR && mt_profile_time_window(in->profile, &from, &to, &err))
+		return fail(&err);
+	if (sel && sel->threads && mt_profile_label_roots(in->profile, "thread", &err))
 		return fail(&err);
 	/* as go tool pprof does on load: the profile's own drop_frames/keep_frames */
 	err.doing = "applying drop_frames";

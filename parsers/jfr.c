@@ -85,7 +85,7 @@ static int scan_file(jfr_file *f, int pools, scan *s)
 	mt_str_id meta_name = 0, cp_name = 0;
 	do {
 		jfr_chunk c;
-		rc = jfr_chunk_open(f, off, pools ? JFR_OPEN_ALL : JFR_OPEN_METADATA, &c);
+		rc = jfr_chunk_open(f, off, pools ? JFR_OPEN_COUNT : JFR_OPEN_METADATA, &c);
 		if (rc) {
 			jfr_chunk_free(&c);
 			return rc;
@@ -272,14 +272,48 @@ static const char *const ev_names[EV__COUNT] = {
 	[EV_WALL] = "profiler.WallClockSample",
 };
 
+/* the event kinds that feed each column (mt_jfr_opts.column) */
+static const unsigned col_kinds[MT_JFR_NCOLS] = {
+	[MT_JFR_COL_CPU] = 1u << EV_CPU,
+	[MT_JFR_COL_NATIVE] = 1u << EV_NATIVE,
+	[MT_JFR_COL_ALLOC] = 1u << EV_ALLOC_SAMPLE | 1u << EV_TLAB_NEW | 1u << EV_TLAB_OUT,
+	[MT_JFR_COL_ALLOC_SAMPLES] = 1u << EV_ALLOC_SAMPLE | 1u << EV_TLAB_NEW | 1u << EV_TLAB_OUT,
+	[MT_JFR_COL_LOCK] = 1u << EV_LOCK,
+	[MT_JFR_COL_PARK] = 1u << EV_PARK,
+	[MT_JFR_COL_WALL] = 1u << EV_WALL,
+};
+
+/* An event kept for the second half of a chunk: its fields, decoded
+ * before the constant pools are indexed (so only the stack traces events
+ * refer to are indexed). */
+typedef struct pend {
+	uint32_t cls;
+	uint8_t kind;
+	jfr_val v[ES__COUNT];
+} pend;
+
+typedef struct rd {
+	builder b;
+	unsigned kinds;              /* wanted event kinds (bit per enum ev_kind) */
+	int aggregate;
+	int64_t from, to;            /* absolute window, when windowed */
+	int windowed;
+	pend *pend;
+	size_t npend, cap_pend;
+	jfr_idset want;              /* stack trace ids the chunk's events use */
+	uint32_t stack_cls;          /* their class in the current chunk */
+	Pvoid_t agg[2];              /* JudyL (off << 32 | n) -> JudyL thread -> sample + 1; [0] current chunk */
+} rd;
+
 /*
  * Which classes of this chunk make samples (s->kind) and the positions of
  * the fields each needs (s->lay[s->lay_of[class]]). Every class with a
  * wanted name counts, so a type declared twice is read twice, as the
  * summary counts it.
  */
-static int chunk_setup(builder *b, cstate *s)
+static int chunk_setup(rd *x, cstate *s)
 {
+	builder *b = &x->b;
 	jfr_file *f = b->f;
 	const jfr_chunk *c = &s->c;
 	s->kind = calloc((size_t)c->nclasses + 1, 1);
@@ -296,9 +330,13 @@ static int chunk_setup(builder *b, cstate *s)
 			if (all ? jfr_field_pos(c, i, f->n[JN_STACK_TRACE]) >= 0 : k->name == b->event_name)
 				e = EV_ANY;
 		} else {
-			for (int x = 1; x < EV__COUNT && e == EV_NONE; x++)
-				if (k->name == b->ev_name[x] || k->name == b->ev_name_1_0[x])
-					e = x;
+			for (int x2 = 1; x2 < EV__COUNT && e == EV_NONE; x2++)
+				if (k->name == b->ev_name[x2] || k->name == b->ev_name_1_0[x2])
+					e = x2;
+			if (e != EV_NONE && !(x->kinds & (1u << e)))
+				e = EV_NONE;
+			if ((e == EV_TLAB_NEW || e == EV_TLAB_OUT) && b->use_alloc_sample)
+				e = EV_NONE;
 		}
 		if (e == EV_NONE)
 			continue;
@@ -322,20 +360,80 @@ static int chunk_setup(builder *b, cstate *s)
 	return 0;
 }
 
-static int add_event(builder *b, int kind, uint32_t cls, jfr_event *ev)
+/* Decodes the fields of a wanted event into x->pend (unless outside the window). */
+static int keep_event(rd *x, int kind, uint32_t cls, jfr_event *ev)
 {
+	builder *b = &x->b;
 	jfr_file *f = b->f;
 	cstate *s = b->cur;
 	const jfr_chunk *c = &s->c;
 	const jfr_layout *l = &s->lay[s->lay_of[cls]];
-	jfr_val v[ES__COUNT];
+	if (mt_grow(&x->pend, &x->cap_pend, x->npend + 1, sizeof *x->pend))
+		return jfr_b_oom(b);
+	pend *pe = &x->pend[x->npend];
 	mt_reader r = ev->body;
-	if (jfr_read_fields(f, c, &r, l->cls, l, v))
+	if (jfr_read_fields(f, c, &r, l->cls, l, pe->v))
 		return f->err->code;
+	if (x->windowed) {
+		if (!pe->v[ES_START].set)
+			return 0;
+		int64_t t = jfr_ticks_to_epoch_ns(c, (int64_t)pe->v[ES_START].u);
+		if (t < x->from || t >= x->to)
+			return 0;
+	}
+	pe->cls = cls;
+	pe->kind = (uint8_t)kind;
+	const jfr_field *sfd = jfr_b_slot_field(c, l, ES_STACK);
+	if (sfd && sfd->cp && pe->v[ES_STACK].set) {
+		if (x->stack_cls == JFR_NONE)
+			x->stack_cls = sfd->cls;
+		if (sfd->cls == x->stack_cls && jfr_idset_add(&x->want, pe->v[ES_STACK].u))
+			return jfr_b_oom(b);
+	}
+	x->npend++;
+	return 0;
+}
+
+/* The sample an aggregated (stack, thread) already has, as index + 1 in *@slot. */
+static int agg_slot(rd *x, int prev, stack_ref sr, mt_str_id tn, PWord_t *slot)
+{
+	PWord_t s1;
+	JLI(s1, x->agg[prev], (Word_t)((uint64_t)sr.off << 32 | sr.n));
+	if (s1 == PJERR)
+		return jfr_b_oom(&x->b);
+	Pvoid_t inner = (Pvoid_t)*s1;
+	JLI(*slot, inner, (Word_t)tn);
+	*s1 = (Word_t)inner;
+	if (*slot == PJERR)
+		return jfr_b_oom(&x->b);
+	return 0;
+}
+
+static void agg_free(Pvoid_t *a)
+{
+	Word_t idx = 0, bytes;
+	PWord_t v;
+	JLF(v, *a, idx);
+	while (v) {
+		Pvoid_t inner = (Pvoid_t)*v;
+		JLFA(bytes, inner);
+		JLN(v, *a, idx);
+	}
+	JLFA(bytes, *a);
+	(void)bytes;
+}
+
+static int emit_event(rd *x, const pend *pe)
+{
+	builder *b = &x->b;
+	cstate *s = b->cur;
+	const jfr_chunk *c = &s->c;
+	const jfr_layout *l = &s->lay[s->lay_of[pe->cls]];
+	const jfr_val *v = pe->v;
 	int64_t vals[MT_JFR_NCOLS] = { 0 };
 	int64_t v1 = (int64_t)v[ES_VALUE].u, v2 = (int64_t)v[ES_VALUE2].u;
 	int64_t dur = v[ES_DURATION].set ? jfr_ticks_to_ns(c, (int64_t)v[ES_DURATION].u) : 0;
-	switch (kind) {
+	switch (pe->kind) {
 	case EV_CPU:
 		vals[MT_JFR_COL_CPU] = 1;
 		break;
@@ -348,8 +446,6 @@ static int add_event(builder *b, int kind, uint32_t cls, jfr_event *ev)
 		break;
 	case EV_TLAB_NEW:
 	case EV_TLAB_OUT:
-		if (b->use_alloc_sample)
-			return 0;
 		vals[MT_JFR_COL_ALLOC] = v[ES_VALUE].set && v1 > 0 ? v1 : v[ES_VALUE2].set ? v2 : 0;
 		vals[MT_JFR_COL_ALLOC_SAMPLES] = 1;
 		break;
@@ -376,12 +472,24 @@ static int add_event(builder *b, int kind, uint32_t cls, jfr_event *ev)
 		if (rc)
 			return rc;
 	}
-	mt_label labels[2];
-	uint32_t nl = 0;
 	mt_str_id tn = 0;
 	int rc = jfr_b_thread_name(b, s, jfr_b_slot_field(c, l, ES_THREAD), &v[ES_THREAD], &tn);
 	if (rc)
 		return rc;
+	mt_profile *p = b->p;
+	PWord_t slot = NULL;
+	if (x->aggregate) {
+		if ((rc = agg_slot(x, ss != s, sr, tn, &slot)))
+			return rc;
+		if (*slot) {
+			int64_t *pv = &p->values[(size_t)(*slot - 1) * p->nvalue_types];
+			for (uint32_t i = 0; i < p->nvalue_types; i++)
+				pv[i] = mt_sat_add(pv[i], vals[i]);
+			return 0;
+		}
+	}
+	mt_label labels[2];
+	uint32_t nl = 0;
 	if (tn) {
 		labels[nl].key = b->k_thread;
 		labels[nl].str = tn;
@@ -389,16 +497,65 @@ static int add_event(builder *b, int kind, uint32_t cls, jfr_event *ev)
 		labels[nl].num_unit = 0;
 		nl++;
 	}
-	if (v[ES_START].set) {
+	if (v[ES_START].set && !x->aggregate) {
 		labels[nl].key = b->k_time;
 		labels[nl].str = 0;
 		labels[nl].num = jfr_ticks_to_epoch_ns(c, (int64_t)v[ES_START].u);
 		labels[nl].num_unit = b->u_ns;
 		nl++;
 	}
-	if (mt_profile_add_sample(b->p, sr.n ? ss->slocs + sr.off : NULL, sr.n, vals, labels, nl))
+	if (mt_profile_add_sample(p, sr.n ? ss->slocs + sr.off : NULL, sr.n, vals, labels, nl))
 		return jfr_b_oom(b);
+	if (slot)
+		*slot = (Word_t)p->nsamples;
 	return 0;
+}
+
+/*
+ * The second half of a chunk: index its constant pools (only the stack
+ * traces its kept events use; those missing here are looked up in the
+ * previous chunk, as the JDK does), then turn the kept events into samples.
+ */
+static int finish_chunk(rd *x)
+{
+	builder *b = &x->b;
+	jfr_file *f = b->f;
+	cstate *s = b->cur;
+	int rc = jfr_chunk_index(f, &s->c, x->stack_cls, &x->want);
+	if (rc)
+		return rc;
+	if (x->want.n && b->prev->open && x->stack_cls != JFR_NONE) {
+		/* ids this chunk does not define: index them in the previous one */
+		jfr_idset miss = { NULL, NULL, 0 };
+		Word_t id = 0;
+		int r1;
+		J1F(r1, x->want.ids, id);
+		while (r1 && !rc) {
+			if (!jfr_constant(&s->c, x->stack_cls, id) && jfr_idset_add(&miss, id))
+				rc = jfr_b_oom(b);
+			J1N(r1, x->want.ids, id);
+		}
+		if (!rc && miss.n) {
+			const jfr_chunk *pc = &b->prev->c;
+			uint32_t pcls = jfr_class_named(pc, s->c.classes[x->stack_cls].name);
+			if (pcls != JFR_NONE)
+				rc = jfr_chunk_index(f, &b->prev->c, pcls, &miss);
+			f->err->doing = "reading event";
+		}
+		jfr_idset_free(&miss);
+		if (rc)
+			return rc;
+	}
+	f->err->doing = "reading event";
+	for (size_t i = 0; i < x->npend && !rc; i++)
+		rc = emit_event(x, &x->pend[i]);
+	x->npend = 0;
+	jfr_idset_free(&x->want);
+	x->stack_cls = JFR_NONE;
+	agg_free(&x->agg[1]);
+	x->agg[1] = x->agg[0];   /* the current chunk becomes the previous one */
+	x->agg[0] = NULL;
+	return rc;
 }
 
 static const char *const col_type[MT_JFR_NCOLS] = { "cpu", "native", "alloc", "alloc-samples",
@@ -423,38 +580,54 @@ int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_j
 	if (!out || (!data && len))
 		return mt_error_set(err, MT_EINVAL, MT_NO_OFFSET, "mt_read_jfr: NULL argument");
 	jfr_file f;
-	builder b;
-	memset(&b, 0, sizeof b);
+	rd x;
+	memset(&x, 0, sizeof x);
+	x.stack_cls = JFR_NONE;
+	builder *b = &x.b;
 	scan s;
 	memset(&s, 0, sizeof s);
 	mt_profile *p = NULL;
 	int rc = jfr_file_init(&f, data, len, err);
 	if (rc)
 		goto done;
-	/* pass 1: headers, metadata and event counts (decides the alloc source) */
-	if ((rc = scan_file(&f, 0, &s)))
-		goto done;
+	int v2 = jo && jo->version >= 2;
+	b->event = jo && jo->event && *jo->event ? jo->event : NULL;
+	int only = -1;   /* the one column wanted, or -1 */
+	if (v2 && jo->column && !b->event)
+		for (int i = 0; i < MT_JFR_NCOLS; i++)
+			if (strcmp(jo->column, col_type[i]) == 0)
+				only = i;
+	x.kinds = only >= 0 ? col_kinds[only] : ~0u;
+	x.aggregate = v2 && jo->aggregate;
+	/* pass 1 (headers, metadata and event counts) decides the default
+	 * column and the alloc source; a single wanted column needs it only
+	 * for the alloc source */
+	if (only < 0 || only == MT_JFR_COL_ALLOC || only == MT_JFR_COL_ALLOC_SAMPLES) {
+		if ((rc = scan_file(&f, 0, &s)))
+			goto done;
+	}
 	if ((rc = mt_profile_new(&p))) {
 		rc = mt_error_set(err, rc, MT_NO_OFFSET, "out of memory");
 		goto done;
 	}
-	b.f = &f;
-	b.p = p;
-	b.signatures = jo ? jo->signatures : 0;
+	b->f = &f;
+	b->p = p;
+	b->signatures = jo ? jo->signatures : 0;
+	b->open_level = JFR_OPEN_METADATA;
 	for (int e = 1; e < EV__COUNT; e++) {
 		char alt[96];
 		/* JDK 9 (version 1.0) names: com.oracle.jdk.ExecutionSample */
 		snprintf(alt, sizeof alt, "com.oracle.%s", ev_names[e]);
-		if (mt_strtab_intern_cstr(f.names, ev_names[e], &b.ev_name[e]) ||
-		    mt_strtab_intern_cstr(f.names, alt, &b.ev_name_1_0[e]))
+		if (mt_strtab_intern_cstr(f.names, ev_names[e], &b->ev_name[e]) ||
+		    mt_strtab_intern_cstr(f.names, alt, &b->ev_name_1_0[e]))
 			goto nomem;
 	}
 	for (size_t i = 0; i < s.nrows; i++)
-		if (s.rows[i].name == b.ev_name[EV_ALLOC_SAMPLE] && s.rows[i].count)
-			b.use_alloc_sample = 1;
-	b.event = jo && jo->event && *jo->event ? jo->event : NULL;
-	if (b.event) {
-		if (mt_strtab_intern_cstr(f.names, b.event, &b.event_name) ||
+		if ((s.rows[i].name == b->ev_name[EV_ALLOC_SAMPLE] || s.rows[i].name == b->ev_name_1_0[EV_ALLOC_SAMPLE]) &&
+		    s.rows[i].count)
+			b->use_alloc_sample = 1;
+	if (b->event) {
+		if (mt_strtab_intern_cstr(f.names, b->event, &b->event_name) ||
 		    mt_profile_add_value_type(p, "events", "count", 0, NULL))
 			goto nomem;
 	} else {
@@ -463,27 +636,33 @@ int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_j
 				goto nomem;
 	}
 	mt_str_id fmt;
-	if (mt_profile_intern(p, "jfr", 3, &fmt) || mt_profile_intern(p, "thread", 6, &b.k_thread) ||
-	    mt_profile_intern(p, "time_ns", 7, &b.k_time) ||
-	    mt_profile_intern(p, "nanoseconds", 11, &b.u_ns) ||
-	    mt_profile_frame(p, "[truncated]", 11, "", 0, 0, MT_LANG_STATE, &b.truncated_loc))
+	if (mt_profile_intern(p, "jfr", 3, &fmt) || mt_profile_intern(p, "thread", 6, &b->k_thread) ||
+	    mt_profile_intern(p, "time_ns", 7, &b->k_time) ||
+	    mt_profile_intern(p, "nanoseconds", 11, &b->u_ns) ||
+	    mt_profile_frame(p, "[truncated]", 11, "", 0, 0, MT_LANG_STATE, &b->truncated_loc))
 		goto nomem;
 	p->format = fmt;
-	p->time_nanos = s.nchunks ? s.chunks[0].start_nanos : 0;
-	for (size_t i = 0; i < s.nchunks; i++)
-		p->duration_nanos = mt_sat_add(p->duration_nanos, s.chunks[i].duration_nanos);
 
 	/* pass 2: events, chunk by chunk (the previous chunk stays open) */
-	b.cur = &b.st[0];
-	b.prev = &b.st[1];
+	b->cur = &b->st[0];
+	b->prev = &b->st[1];
 	uint64_t off = 0;
 	do {
-		rc = jfr_b_next_chunk(&b, off);
-		if (!rc)
-			rc = chunk_setup(&b, b.cur);
+		rc = jfr_b_next_chunk(b, off);
 		if (rc)
 			goto done;
-		const jfr_chunk *c = &b.cur->c;
+		const jfr_chunk *c = &b->cur->c;
+		if (off == 0) {
+			p->time_nanos = c->start_nanos;
+			if (v2 && (jo->from.set || jo->to.set)) {
+				x.windowed = 1;
+				x.from = mt_time_bound_abs(&jo->from, c->start_nanos, INT64_MIN);
+				x.to = mt_time_bound_abs(&jo->to, c->start_nanos, INT64_MAX);
+			}
+		}
+		p->duration_nanos = mt_sat_add(p->duration_nanos, c->duration_nanos);
+		if ((rc = chunk_setup(&x, b->cur)))
+			goto done;
 		err->doing = "reading event";
 		uint64_t pos = c->off + JFR_HEADER_SIZE;
 		jfr_event ev;
@@ -491,27 +670,32 @@ int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_j
 			if (ev.type < 2)
 				continue;
 			uint32_t k = jfr_class_index(c, ev.type);
-			if (k == JFR_NONE || !b.cur->kind[k])
+			if (k == JFR_NONE) {
+				s.unknown += s.nchunks ? 0 : 1;   /* counted by pass 1 when it ran */
 				continue;
-			if ((rc = add_event(&b, b.cur->kind[k], k, &ev)))
+			}
+			if (!b->cur->kind[k])
+				continue;
+			if ((rc = keep_event(&x, b->cur->kind[k], k, &ev)))
 				break;
 		}
 		if (rc < 0)
 			goto done;
-		rc = 0;
+		if ((rc = finish_chunk(&x)))
+			goto done;
 		off = c->off + c->size;
 	} while (off < len);
 
 	/* default column */
 	static const int order[] = { MT_JFR_COL_CPU, MT_JFR_COL_WALL, MT_JFR_COL_ALLOC, MT_JFR_COL_LOCK,
 		MT_JFR_COL_PARK, MT_JFR_COL_NATIVE };
-	int def = MT_JFR_COL_CPU;
-	for (size_t i = 0; !b.event && i < sizeof order / sizeof order[0]; i++)
+	int def = only >= 0 ? only : MT_JFR_COL_CPU;
+	for (size_t i = 0; !b->event && only < 0 && i < sizeof order / sizeof order[0]; i++)
 		if (mt_profile_total(p, (uint32_t)order[i]) != 0) {
 			def = order[i];
 			break;
 		}
-	const char *dn = b.event ? "events" : col_type[def];
+	const char *dn = b->event ? "events" : col_type[def];
 	if (mt_profile_intern(p, dn, strlen(dn), &p->default_sample_type))
 		goto nomem;
 
@@ -526,11 +710,11 @@ int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_j
 		if (o && o->warn)
 			o->warn(o->warn_ctx, err->path, msg);
 	}
-	if (b.missing_stacks && o && o->warn) {
+	if (b->missing_stacks && o && o->warn) {
 		/* the JDK reads these as events without a stack trace, and so do we */
 		char msg[160];
 		snprintf(msg, sizeof msg, "%" PRIu64 " events refer to stack traces missing from the constant pools",
-			b.missing_stacks);
+			b->missing_stacks);
 		o->warn(o->warn_ctx, err->path, msg);
 	}
 	*out = p;
@@ -540,7 +724,11 @@ int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_j
 nomem:
 	rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
 done:
-	jfr_b_free(&b);
+	jfr_b_free(b);
+	free(x.pend);
+	jfr_idset_free(&x.want);
+	agg_free(&x.agg[0]);
+	agg_free(&x.agg[1]);
 	scan_free(&s);
 	jfr_file_free(&f);
 	mt_profile_free(p);

@@ -414,7 +414,7 @@ int jfr_b_next_chunk(builder *b, uint64_t off)
 	jfr_b_cstate_free(t);
 	b->prev = b->cur;
 	b->cur = t;
-	int rc = jfr_chunk_open(b->f, off, JFR_OPEN_ALL, &b->cur->c);
+	int rc = jfr_chunk_open(b->f, off, b->open_level, &b->cur->c);
 	b->cur->open = 1;
 	return rc;
 }

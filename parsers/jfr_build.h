@@ -64,6 +64,7 @@ typedef struct builder {
 	mt_str_id k_thread, k_time, u_ns;
 	uint32_t truncated_loc;
 	uint64_t missing_stacks;
+	int open_level;              /* JFR_OPEN_ALL, or JFR_OPEN_METADATA: the caller indexes the pools */
 	cstate st[2];
 	cstate *cur, *prev;
 	jfr_buf b1, b2, b3, name;

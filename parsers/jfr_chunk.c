@@ -124,7 +124,7 @@ void jfr_buf_free(jfr_buf *b)
 
 /* ---- integers ---------------------------------------------------------- */
 
-uint64_t jfr_varlong(mt_reader *r)
+uint64_t jfr_varlong_slow(mt_reader *r)
 {
 	if (!mt_rd_ok(r))
 		return 0;
@@ -160,6 +160,72 @@ uint32_t jfr_count(mt_reader *r, int cmp, const char *what)
 		return 0;
 	}
 	return (uint32_t)v;
+}
+
+/*
+ * Skips @n compressed integers. Eight bytes at a time: every byte without
+ * its top bit ends an integer, and each word is loaded where an integer
+ * starts, so an integer whose first 8 bytes all continue (the 9-byte form,
+ * whose last byte is a full 8 bits) always lands in the one-at-a-time path.
+ */
+static int skip_varints(mt_reader *r, uint64_t n)
+{
+	if (!mt_rd_ok(r))
+		return r->err->code;
+	const uint8_t *p = r->p, *end = r->end;
+	while (n > 0) {
+		if (n >= 8 && end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			w = __builtin_bswap64(w);
+#endif
+			uint64_t t = ~w & 0x8080808080808080ull;
+			if (t) {
+				p += ((63 - __builtin_clzll(t)) >> 3) + 1;
+				n -= ((t >> 7) * 0x0101010101010101ull) >> 56;   /* terminators: one bit per byte, summed */
+				continue;
+			}
+		}
+		const uint8_t *at = p;
+		for (int i = 0;; i++) {
+			if (p >= end) {
+				r->p = at;
+				return mt_rd_fail(r, MT_ETRUNC, "expected a compressed integer, found the end of the record");
+			}
+			uint8_t b = *p++;
+			if (i == 8 || !(b & 0x80))
+				break;
+		}
+		n--;
+	}
+	r->p = p;
+	return 0;
+}
+
+int jfr_idset_add(jfr_idset *s, uint64_t id)
+{
+	if (!s->bits && !(s->bits = calloc(1024, sizeof *s->bits)))
+		return MT_ENOMEM;
+	int r;
+	J1S(r, s->ids, (Word_t)id);
+	if (r == JERR)
+		return MT_ENOMEM;
+	if (r) {
+		uint32_t h = (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 48);
+		s->bits[h >> 6] |= 1ull << (h & 63);
+		s->n++;
+	}
+	return 0;
+}
+
+void jfr_idset_free(jfr_idset *s)
+{
+	Word_t bytes;
+	J1FA(bytes, s->ids);
+	(void)bytes;
+	free(s->bits);
+	memset(s, 0, sizeof *s);
 }
 
 /* ---- strings ----------------------------------------------------------- */
@@ -786,6 +852,36 @@ static int resolve_classes(jfr_file *f, jfr_chunk *c)
 		}
 		k->nne = nne - k->first_ne;
 	}
+	/* flat classes (see jfr_class.flatvar), nested ones settled by passes */
+	for (int pass = 0; c->compressed && pass < JFR_MAX_VALUE_DEPTH; pass++) {
+		int changed = 0;
+		for (uint32_t o = 0; o < c->nclasses; o++) {
+			jfr_class *k = &c->classes[o];
+			if (k->prim != JFR_STRUCT || k->empty || k->flatvar)
+				continue;
+			uint64_t nv = 0;
+			uint32_t j;
+			for (j = 0; j < k->nne; j++) {
+				const jfr_field *fd = &c->fields[k->first_field + c->ne[k->first_ne + j]];
+				if (fd->array || fd->cls == JFR_NONE)
+					break;
+				const jfr_class *fk = &c->classes[fd->cls];
+				if (fd->cp || fk->prim == JFR_SHORT || fk->prim == JFR_CHAR || fk->prim == JFR_INT ||
+				    fk->prim == JFR_LONG)
+					nv++;
+				else if (fk->prim == JFR_STRUCT && fk->flatvar)
+					nv += fk->flatvar;
+				else
+					break;
+			}
+			if (j == k->nne && nv > 0 && nv < (1u << 20)) {
+				k->flatvar = (uint32_t)nv;
+				changed = 1;
+			}
+		}
+		if (!changed)
+			break;
+	}
 	return 0;
 }
 
@@ -851,6 +947,8 @@ static int read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cl
 	int sp = 0;
 	if (root->empty)
 		return 0;
+	if (!l && root->flatvar)
+		return skip_varints(r, root->flatvar);
 	st[sp].cls = cls;
 	st[sp].fi = 0;
 	st[sp].reps = 1;
@@ -896,9 +994,15 @@ static int read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cl
 				return mt_rd_fail(r, MT_ETRUNC, "expected %u elements of field %s, found %zu bytes before the end of the record",
 					n, field_name(f, fd), mt_rd_left(r));
 			}
-			if (fd->cp) {
+			if (fd->cp && c->compressed) {
+				if (skip_varints(r, n))
+					return f->err->code;
+			} else if (fd->cp) {
 				for (uint32_t i = 0; i < n && mt_rd_ok(r); i++)
 					jfr_long(r, c->compressed);
+			} else if (fk && fk->flatvar) {
+				if (skip_varints(r, (uint64_t)n * fk->flatvar))
+					return f->err->code;
 			} else if (!fk) {
 				r->p = r->base + here;
 				return mt_rd_fail(r, MT_EFORMAT, "expected field %s to have a defined class, found class id %" PRIu64,
@@ -942,6 +1046,11 @@ static int read_value(jfr_file *f, const jfr_chunk *c, mt_reader *r, uint32_t cl
 			return 0;
 		if (fk->empty)
 			continue;
+		if (fk->flatvar) {
+			if (skip_varints(r, fk->flatvar))
+				return f->err->code;
+			continue;
+		}
 		if (sp >= JFR_MAX_VALUE_DEPTH)
 			return mt_rd_fail(r, MT_ELIMIT, "expected values nested at most %d deep, found deeper",
 				JFR_MAX_VALUE_DEPTH);
@@ -1076,8 +1185,9 @@ int64_t jfr_ticks_to_epoch_ns(const jfr_chunk *c, int64_t ticks)
 
 /* ---- constant pools ---------------------------------------------------- */
 
-static int index_pools(jfr_file *f, jfr_chunk *c)
+static int index_pools(jfr_file *f, jfr_chunk *c, uint32_t only_cls, const jfr_idset *want)
 {
+	const int again = c->indexed;   /* only the wanted ids of only_cls are new */
 	mt_error *err = f->err;
 	err->doing = "reading constant pool";
 	const int cmp = c->compressed;
@@ -1133,13 +1243,21 @@ static int index_pools(jfr_file *f, jfr_chunk *c)
 					n, mt_rd_left(&r));
 				break;
 			}
-			c->npools++;
+			if (!again)
+				c->npools++;
 			jfr_class *k = &c->classes[cls];
+			int filtered = cls == only_cls, skip_all = again && !filtered;
 			for (uint32_t i = 0; i < n && mt_rd_ok(&r); i++) {
 				uint64_t id = jfr_long(&r, cmp);
 				uint64_t voff = (uint64_t)(r.p - r.base);
 				if (jfr_read_value(f, c, &r, cls, NULL, NULL))
 					break;
+				if (c->count_only) {
+					c->nconstants++;   /* every definition: no index to tell redefinitions */
+					continue;
+				}
+				if (skip_all || (filtered && !jfr_idset_has(want, id)))
+					continue;
 				PWord_t slot;
 				JLI(slot, k->pool, (Word_t)id);
 				if (slot == PJERR) {
@@ -1188,7 +1306,15 @@ int jfr_chunk_open(jfr_file *f, uint64_t off, int level, jfr_chunk *c)
 		return rc;
 	if (level == JFR_OPEN_METADATA)
 		return 0;
-	return index_pools(f, c);
+	c->count_only = level == JFR_OPEN_COUNT;
+	return jfr_chunk_index(f, c, JFR_NONE, NULL);
+}
+
+int jfr_chunk_index(jfr_file *f, jfr_chunk *c, uint32_t only_cls, const jfr_idset *want)
+{
+	int rc = index_pools(f, c, only_cls, want);
+	c->indexed = 1;
+	return rc;
 }
 
 void jfr_chunk_free(jfr_chunk *c)

@@ -65,6 +65,10 @@ typedef struct jfr_class {
 	uint8_t prim;        /* enum jfr_prim */
 	uint8_t empty;       /* a struct whose encoding is always zero bytes */
 	uint8_t is_event;    /* superType jdk.jfr.Event */
+	/* compressed chunks: the value is exactly this many varints (its fields
+	 * are integers, constant references or such structs: no strings, arrays
+	 * or raw bytes), so skipping it needs no field walk; 0 otherwise */
+	uint32_t flatvar;
 	int32_t text_pos;    /* the field jfr_text() follows: "string", else "name", else the only one; -1 */
 	Pvoid_t pool;        /* JudyL: constant id -> absolute offset of the value */
 } jfr_class;
@@ -89,7 +93,34 @@ typedef struct jfr_chunk {
 	Pvoid_t class_by_name;       /* JudyL: name -> index + 1 of the first class so named */
 	uint32_t string_cls;         /* java.lang.String, JFR_NONE if absent */
 	uint64_t nconstants, npools;
+	int indexed;                 /* the constant pools were walked (jfr_chunk_index) */
+	int count_only;              /* JFR_OPEN_COUNT */
 } jfr_chunk;
+
+/*
+ * A set of constant ids (JudyL-free fast membership: a 2^16-bit hash
+ * bitmap in front of a Judy1 set). Used to index only the constants a
+ * pass needs from a large pool (stack traces).
+ */
+typedef struct jfr_idset {
+	uint64_t *bits;              /* 1024 words; NULL while empty */
+	Pvoid_t ids;                 /* Judy1 */
+	uint64_t n;
+} jfr_idset;
+
+int jfr_idset_add(jfr_idset *s, uint64_t id);
+void jfr_idset_free(jfr_idset *s);
+static inline int jfr_idset_has(const jfr_idset *s, uint64_t id)
+{
+	if (!s->bits)
+		return 0;
+	uint32_t h = (uint32_t)((id * 0x9E3779B97F4A7C15ull) >> 48);
+	if (!(s->bits[h >> 6] & (1ull << (h & 63))))
+		return 0;
+	int r;
+	J1T(r, s->ids, (Word_t)id);
+	return r;
+}
 
 /* names interned once per file, compared by id */
 enum jfr_name {
@@ -162,7 +193,31 @@ static inline mt_reader jfr_rd_at(const jfr_file *f, uint64_t off, uint64_t end)
 	return r;
 }
 
-uint64_t jfr_varlong(mt_reader *r);
+uint64_t jfr_varlong_slow(mt_reader *r);
+/* A compressed integer: the common short forms inline, the rest (and
+ * every error) in jfr_varlong_slow(). */
+static inline uint64_t jfr_varlong(mt_reader *r)
+{
+	const uint8_t *p = r->p;
+	if (r->end - p >= 3 && (!r->err || !r->err->code)) {
+		uint64_t b0 = p[0];
+		if (!(b0 & 0x80)) {
+			r->p = p + 1;
+			return b0;
+		}
+		uint64_t b1 = p[1];
+		if (!(b1 & 0x80)) {
+			r->p = p + 2;
+			return (b0 & 0x7f) | b1 << 7;
+		}
+		uint64_t b2 = p[2];
+		if (!(b2 & 0x80)) {
+			r->p = p + 3;
+			return (b0 & 0x7f) | (b1 & 0x7f) << 7 | b2 << 14;
+		}
+	}
+	return jfr_varlong_slow(r);
+}
 static inline uint64_t jfr_long(mt_reader *r, int cmp)
 {
 	return cmp ? jfr_varlong(r) : mt_rd_u64be(r);
@@ -179,8 +234,17 @@ uint32_t jfr_count(mt_reader *r, int cmp, const char *what);
  * metadata event and the constant-pool index. A 0.9 (JDK 7/8) chunk is
  * MT_EUNSUPPORTED. Free with jfr_chunk_free() (also after a failure).
  */
-enum { JFR_OPEN_ALL = 0, JFR_OPEN_HEADER = 1, JFR_OPEN_METADATA = 2 };
+/* JFR_OPEN_COUNT: walk the pools (checking them) and count their constants, index nothing */
+enum { JFR_OPEN_ALL = 0, JFR_OPEN_HEADER = 1, JFR_OPEN_METADATA = 2, JFR_OPEN_COUNT = 3 };
 int jfr_chunk_open(jfr_file *f, uint64_t off, int level, jfr_chunk *c);
+
+/*
+ * Walks the constant-pool chain of a chunk opened with JFR_OPEN_METADATA
+ * and indexes its constants; those of class @only_cls (JFR_NONE: none)
+ * only when their id is in @want. May be called again with more ids: what
+ * is indexed stays (the newest definition of an id wins, as always).
+ */
+int jfr_chunk_index(jfr_file *f, jfr_chunk *c, uint32_t only_cls, const jfr_idset *want);
 void jfr_chunk_free(jfr_chunk *c);
 
 /* Class index for type id @id, or JFR_NONE. */

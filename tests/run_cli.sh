@@ -364,6 +364,40 @@ PY
   expect "dominators on a profile is an input error" 1 -- "$BIN" dominators "$CPU"
 fi
 
+# JFR: --threads and --from/--to (windows add up to the whole recording)
+J=${MT_SHARED:-}/corpus/jfr/contention-alloc-multichunk.jfr
+if [ -n "${MT_SHARED:-}" ] && [ -f "$J" ]; then
+  sum() { awk '{ s += $NF } END { print s + 0 }' "$1"; }
+  expect "jfr folded alloc-samples" 0 -- "$BIN" convert --to folded --sample-index alloc-samples "$J"
+  cp "$work/out" "$work/j-all.txt"
+  check "jfr folded: 3280 allocation samples" test "$(sum "$work/j-all.txt")" -eq 3280
+  expect "jfr --threads" 0 -- "$BIN" convert --to folded --sample-index alloc-samples --threads "$J"
+  cp "$work/out" "$work/j-thr.txt"
+  check "jfr --threads keeps the total" test "$(sum "$work/j-thr.txt")" -eq 3280
+  check "jfr --threads: a thread name is the root frame" grep -q '^label-allocator;' "$work/j-thr.txt"
+  strip_root() { awk '{ v = $NF; s = substr($0, 1, length($0) - length(v) - 1); i = index(s, ";"); a[i ? substr(s, i + 1) : ""] += v }
+    END { for (k in a) print k " " a[k] }' "$1" | LC_ALL=C sort; }
+  check "jfr --threads: without the root frame, the same stacks" test "$(strip_root "$work/j-thr.txt")" = "$(LC_ALL=C sort "$work/j-all.txt")"
+  expect "jfr --to 3s (convert: a time, not a format)" 0 -- "$BIN" convert --sample-index alloc-samples --to 3s "$J"
+  a=$(sum "$work/out")
+  expect "jfr --from 3s" 0 -- "$BIN" convert --format folded --sample-index alloc-samples --from 3s "$J"
+  b=$(sum "$work/out")
+  check "jfr windows [0,3s) + [3s,end) = all ($a + $b)" test "$a" -gt 0 -a "$b" -gt 0 -a "$((a + b))" -eq 3280
+  expect "jfr --from ISO before the recording" 0 -- "$BIN" convert --format folded --sample-index alloc-samples --from 2000-01-01T00:00:00Z "$J"
+  check "jfr ISO window covers everything" test "$(sum "$work/out")" -eq 3280
+  expect "jfr --to nanoseconds at the epoch" 0 -- "$BIN" convert --format folded --sample-index alloc-samples --to 0 "$J"
+  check "jfr window before the recording is empty" test ! -s "$work/out"
+  expect "jfr top --from --to" 0 -- "$BIN" top --sample-index alloc-samples --from 1s --to 2.5s "$J"
+  check "jfr top in a window shows a smaller total" grep -q 'of [0-9]* total' "$work/out"
+  expect "jfr flame --threads" 0 -- "$BIN" flame --threads "$J" -o "$work/j.svg"
+  check "jfr flame --threads names a thread" grep -q 'label-allocator' "$work/j.svg"
+  expect "jfr diff --threads" 0 -- "$BIN" diff --threads "$J" "$J"
+  expect "bad --from is a usage error" 2 -- "$BIN" top --from 10parsecs "$J"
+  check "bad --from names the value" grep -q '10parsecs' "$work/err"
+  expect "jfr info" 0 -- "$BIN" info --json "$J"
+  check "jfr info counts events" grep -q '"jdk.ObjectAllocationSample":3280' "$work/out"
+fi
+
 # outputs are atomic: a failed run leaves the old file untouched and no temp files
 echo "previous" >"$work/keep.svg"
 expect "failed run keeps the old output" 1 -- "$BIN" flame does-not-exist -o "$work/keep.svg"

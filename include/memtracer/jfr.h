@@ -37,7 +37,7 @@ typedef struct mt_jfr_chunk_info {
 	int64_t duration_nanos;
 	int64_t ticks_per_second;
 	int compressed;               /* integers are compressed (header flag bit 0) */
-	uint64_t nconstants;          /* constants indexed in its pools */
+	uint64_t nconstants;          /* constant definitions in its pools (a redefined id counts again) */
 } mt_jfr_chunk_info;
 
 typedef struct mt_jfr_type_count {
@@ -94,6 +94,46 @@ int mt_render_jfr_info_json(const mt_jfr_summary *s, const char *path, mt_sink *
 /* ---- profiles ---------------------------------------------------------- */
 
 /*
+ * One end of a time window (--from/--to): nanoseconds since the epoch, or
+ * since the start of the recording (the profile's time_nanos) when
+ * @relative.
+ */
+typedef struct mt_time_bound {
+	int set;
+	int relative;
+	int64_t ns;
+} mt_time_bound;
+
+#define MT_TIME_BOUND_NONE { 0, 0, 0 }
+
+/*
+ * Parses a --from/--to value: "10s", "1.5s", "250ms", "90us", "7ns",
+ * "2m", "1h" (since the recording's start), a plain integer (nanoseconds
+ * since the epoch), or an ISO 8601 UTC time "2024-01-16T11:08:56Z" (also
+ * with ".123456789" fractions, and "+hh:mm"/"-hh:mm" offsets). Returns 0 or
+ * MT_EINVAL with a message in @err.
+ */
+int mt_time_bound_parse(const char *s, mt_time_bound *out, mt_error *err);
+
+/* The absolute bound (nanoseconds since the epoch) for a recording starting at @start_ns. */
+int64_t mt_time_bound_abs(const mt_time_bound *b, int64_t start_ns, int64_t dflt);
+
+/*
+ * Keeps the samples of @p whose numeric label "time_ns" lies in
+ * [from, to) (relative bounds count from p->time_nanos); samples without
+ * that label are dropped when a bound is set. Returns 0 or MT_ENOMEM.
+ */
+int mt_profile_time_window(mt_profile *p, const mt_time_bound *from, const mt_time_bound *to,
+	mt_error *err);
+
+/*
+ * Adds a root frame (MT_LANG_STATE) named after each sample's string
+ * label @key ("thread" for --threads) above its stack; samples without the
+ * label are left as they are. Returns 0 or MT_ENOMEM.
+ */
+int mt_profile_label_roots(mt_profile *p, const char *key, mt_error *err);
+
+/*
  * The value columns of every profile read from a recording, always all of
  * them and in this order (so profiles from different recordings diff and
  * merge):
@@ -132,10 +172,25 @@ typedef struct mt_jfr_opts {
 	 * stack-trace views aggregate). Events without a stack count at the root.
 	 */
 	const char *event;
+	/*
+	 * The only column the caller will use ("cpu", "alloc", ... as above),
+	 * or NULL for all: events of the other columns are not decoded (their
+	 * columns stay zero) and the profile's default column is this one.
+	 * What makes folded CPU stacks of a large recording fast.
+	 */
+	const char *column;
+	/*
+	 * Non-zero: samples with the same stack (and thread) are added into
+	 * one, without the "time_ns" label (the "thread" label stays). For
+	 * outputs that show no per-sample labels (flame graphs, top, folded).
+	 */
+	int aggregate;
+	/* Only events that start in [from, to) (see mt_time_bound). */
+	mt_time_bound from, to;
 } mt_jfr_opts;
 
-#define MT_JFR_OPTS_VERSION 1
-#define MT_JFR_OPTS_INIT { MT_JFR_OPTS_VERSION, 0, NULL }
+#define MT_JFR_OPTS_VERSION 2
+#define MT_JFR_OPTS_INIT { MT_JFR_OPTS_VERSION, 0, NULL, NULL, 0, MT_TIME_BOUND_NONE, MT_TIME_BOUND_NONE }
 
 /*
  * Builds a profile (p->format "jfr") from @data/@len. Stacks are leaf

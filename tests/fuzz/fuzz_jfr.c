@@ -106,6 +106,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((uint64_t)mt_profile_total(p, MT_JFR_COL_CPU) !=
 		    mt_jfr_summary_count(s, "jdk.ExecutionSample") + mt_jfr_summary_count(s, "com.oracle.jdk.ExecutionSample"))
 			fail("the cpu total differs from the number of ExecutionSample events", NULL);
+		int64_t cpu = mt_profile_total(p, MT_JFR_COL_CPU);
+		mt_profile_free(p);
+
+		/* the fast one-column reading (convert --to folded) agrees */
+		mt_jfr_opts jc = MT_JFR_OPTS_INIT;
+		jc.column = "cpu";
+		jc.aggregate = 1;
+		mt_error e1 = MT_ERROR_INIT;
+		int rc1 = mt_read_jfr_ex(&p, data, size, &jc, NULL, &e1);
+		if (rc1 != 0)
+			fail("the full reading succeeds but the one-column reading fails:", &e1);
+		check_profile(p, MT_JFR_NCOLS);
+		if (mt_profile_total(p, MT_JFR_COL_CPU) != cpu)
+			fail("the one-column cpu total differs from the full reading's", NULL);
 		mt_profile_free(p);
 
 		/* the other reading modes */

@@ -465,8 +465,13 @@ static size_t frame_text(const mt_profile *p, uint32_t loc, int lines, char *out
 /* stack of sample @s, root first, frames joined by ';' */
 static char *stack_text(const mt_profile *p, uint32_t s, int lines)
 {
-	size_t cap = 256, len = 0;
-	char *b = malloc(cap);
+	/* built in one buffer kept across calls, then copied: glibc's realloc in
+	 * place perturbs its whole top chunk under MALLOC_PERTURB_ (meson test) */
+	static char *b;
+	static size_t cap;
+	size_t len = 0;
+	if (!b)
+		b = malloc(cap = 1 << 16);
 	b[0] = '\0';
 	for (uint32_t i = p->sample_loc_off[s + 1]; i > p->sample_loc_off[s]; i--) {
 		char fr[2048];
@@ -483,7 +488,7 @@ static char *stack_text(const mt_profile *p, uint32_t s, int lines)
 		len += n;
 		b[len] = '\0';
 	}
-	return b;
+	return strdup(b);
 }
 
 typedef struct kv {
@@ -755,6 +760,202 @@ static void test_jfr__previous_chunk_constants(void)
 	fold_free(&f);
 	mt_profile_free(p);
 	free(e2.d);
+}
+
+static mt_profile *read_shared(const char *rel, const mt_jfr_opts *jo);
+static int load(mt_input *in, const char *rel);
+
+/* the one-column, aggregated reading (what `convert --to folded` uses) of
+ * the two-chunk recording: stacks only in the previous chunk are found too */
+static void test_jfr__one_column_aggregated(void)
+{
+	rec a = { .cmp = 1, .major = 2, .minor = 1, .no_final = 1 };
+	rec b = { .cmp = 1, .major = 2, .minor = 1, .no_stacks = 1 };
+	enc e = { NULL, 0, 0, 0 };
+	build_chunk(&e, &a);
+	build_chunk(&e, &b);
+	mt_error err = MT_ERROR_INIT;
+	mt_profile *full = NULL, *p = NULL;
+	CHECK_OK(mt_read_jfr(&full, e.d, e.len, NULL, &err));
+	mt_jfr_opts jo = MT_JFR_OPTS_INIT;
+	jo.column = "cpu";
+	jo.aggregate = 1;
+	CHECK_OK(mt_read_jfr_ex(&p, e.d, e.len, &jo, NULL, &err));
+	fold f1, f2;
+	fold_profile(full, MT_JFR_COL_CPU, 1, 0, &f1);
+	fold_profile(p, MT_JFR_COL_CPU, 1, 0, &f2);
+	CHECK_EQ_I(f2.n, f1.n);
+	for (size_t i = 0; i < f1.n && i < f2.n; i++) {
+		CHECK_EQ_S(f2.lines[i], f1.lines[i]);
+		CHECK_EQ_I(f2.vals[i], f1.vals[i]);
+	}
+	CHECK_EQ_I(f2.n, 2);   /* both stacks resolved, none left empty */
+	/* fewer samples than events (one per stack and thread), no time labels */
+	CHECK(p->nsamples < full->nsamples);
+	mt_str_id k = 0;
+	CHECK(!mt_strtab_find(p->strings, "time_ns", 7, &k) || p->sample_label_off[p->nsamples] <= p->nsamples);
+	CHECK_EQ_S(mt_profile_str(p, p->default_sample_type), "cpu");
+	fold_free(&f1);
+	fold_free(&f2);
+	mt_profile_free(full);
+	mt_profile_free(p);
+	free(e.d);
+}
+
+static void test_jfr__time_bounds(void)
+{
+	mt_time_bound b;
+	mt_error err = MT_ERROR_INIT;
+	CHECK_OK(mt_time_bound_parse("10s", &b, &err));
+	CHECK(b.set && b.relative && b.ns == 10000000000ll);
+	CHECK_OK(mt_time_bound_parse("1.5s", &b, &err));
+	CHECK(b.relative && b.ns == 1500000000ll);
+	CHECK_OK(mt_time_bound_parse("250ms", &b, &err));
+	CHECK(b.relative && b.ns == 250000000ll);
+	CHECK_OK(mt_time_bound_parse("2m", &b, &err));
+	CHECK(b.relative && b.ns == 120000000000ll);
+	CHECK_OK(mt_time_bound_parse("7ns", &b, &err));
+	CHECK(b.relative && b.ns == 7);
+	CHECK_OK(mt_time_bound_parse("1705403336000000000", &b, &err));
+	CHECK(!b.relative && b.ns == 1705403336000000000ll);
+	CHECK_OK(mt_time_bound_parse("2024-01-16T11:08:56Z", &b, &err));
+	CHECK(!b.relative && b.ns == 1705403336000000000ll);
+	CHECK_OK(mt_time_bound_parse("2024-01-16T12:08:56.5+01:00", &b, &err));
+	CHECK(!b.relative && b.ns == 1705403336500000000ll);
+	CHECK_OK(mt_time_bound_parse("1970-01-01T00:00:00Z", &b, &err));
+	CHECK(!b.relative && b.ns == 0);
+	static const char *const bad[] = { "", "s", "10x", "1.5", "-3s", "2024-13-01T00:00:00Z", "2024-01-16T11:8",
+		"99999999999999999999", "10s ", "2024-01-16" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		mt_error e2 = MT_ERROR_INIT;
+		CHECK_EQ_I(mt_time_bound_parse(bad[i], &b, &e2), MT_EINVAL);
+		CHECK(e2.msg[0] != '\0');
+	}
+	CHECK_OK(mt_time_bound_parse("2024-01-16T11:08Z", &b, &err));   /* seconds may be left out */
+	CHECK(!b.relative && b.ns == 1705403280000000000ll);
+}
+
+/*
+ * On recordings: the reader's window equals the window applied to the
+ * full profile's time_ns labels, two adjacent windows add up to the whole,
+ * and --threads puts each sample's thread name at the root.
+ */
+static void test_jfr__windows_and_thread_roots(void)
+{
+	if (!mt_t_shared()) {
+		printf("# skipped: MT_SHARED not set\n");
+		return;
+	}
+	mt_profile *full = read_shared("corpus/jfr/contention-alloc-multichunk.jfr", NULL);
+	CHECK(full != NULL);
+	if (!full)
+		return;
+	int64_t total = mt_profile_total(full, MT_JFR_COL_ALLOC_SAMPLES);
+	CHECK(total > 1000);
+	mt_jfr_opts a = MT_JFR_OPTS_INIT, b = MT_JFR_OPTS_INIT;
+	mt_error err = MT_ERROR_INIT;
+	CHECK_OK(mt_time_bound_parse("3s", &a.to, &err));
+	b.from = a.to;
+	a.column = b.column = "alloc-samples";
+	a.aggregate = b.aggregate = 1;
+	mt_profile *pa = read_shared("corpus/jfr/contention-alloc-multichunk.jfr", &a);
+	mt_profile *pb = read_shared("corpus/jfr/contention-alloc-multichunk.jfr", &b);
+	CHECK(pa && pb);
+	if (pa && pb) {
+		int64_t ta = mt_profile_total(pa, MT_JFR_COL_ALLOC_SAMPLES), tb = mt_profile_total(pb, MT_JFR_COL_ALLOC_SAMPLES);
+		CHECK(ta > 0 && tb > 0);
+		CHECK_EQ_I(ta + tb, total);
+		/* the same window on the labels of the full profile */
+		mt_time_bound none = MT_TIME_BOUND_NONE;
+		mt_profile *w = read_shared("corpus/jfr/contention-alloc-multichunk.jfr", NULL);
+		CHECK_OK(mt_profile_time_window(w, &none, &a.to, &err));
+		CHECK_EQ_I(mt_profile_total(w, MT_JFR_COL_ALLOC_SAMPLES), ta);
+		fold f1, f2;
+		fold_profile(w, MT_JFR_COL_ALLOC_SAMPLES, 1, 0, &f1);
+		fold_profile(pa, MT_JFR_COL_ALLOC_SAMPLES, 1, 0, &f2);
+		CHECK_EQ_I(f1.n, f2.n);
+		for (size_t i = 0; i < f1.n && i < f2.n; i++)
+			CHECK_EQ_S(f1.lines[i], f2.lines[i]);
+		fold_free(&f1);
+		fold_free(&f2);
+		mt_profile_free(w);
+	}
+	mt_profile_free(pa);
+	mt_profile_free(pb);
+	/* thread roots: every sample with a thread label gets it as its root */
+	uint32_t n = full->nsamples;
+	mt_str_id kt = 0;
+	CHECK(mt_strtab_find(full->strings, "thread", 6, &kt));
+	CHECK_OK(mt_profile_label_roots(full, "thread", &err));
+	CHECK_EQ_I(full->nsamples, n);
+	CHECK_EQ_I(mt_profile_total(full, MT_JFR_COL_ALLOC_SAMPLES), total);
+	uint32_t with = 0;
+	for (uint32_t s = 0; s < full->nsamples; s++)
+		for (uint32_t j = full->sample_label_off[s]; j < full->sample_label_off[s + 1]; j++)
+			if (full->labels[j].key == kt) {
+				uint32_t root = full->sample_locs[full->sample_loc_off[s + 1] - 1];
+				const mt_line *ln = &full->lines[full->locations[root].first_line];
+				CHECK_EQ_S(mt_profile_str(full, full->functions[ln->func].name),
+					mt_profile_str(full, full->labels[j].str));
+				CHECK_EQ_I(full->functions[ln->func].lang, MT_LANG_STATE);
+				with++;
+			}
+	CHECK(with > 1000);
+	mt_profile_free(full);
+}
+
+/* every column of every corpus recording: the one-column aggregated
+ * reading folds exactly like the full one */
+static void test_jfr__one_column_equals_full_on_corpus(void)
+{
+	if (!mt_t_shared()) {
+		printf("# skipped: MT_SHARED not set\n");
+		return;
+	}
+	static const char *const cols[] = { "cpu", "native", "alloc", "alloc-samples", "lock", "park", "wall" };
+	static const char *const files[] = { "corpus/jfr/contention-alloc-multichunk.jfr", "corpus/jfr/cpu-hotpaths.jfr",
+		"corpus/jfr/leak-oldobjects.jfr", "fixtures/grafana__jfr-parser/parser/testdata/goland-multichunk.jfr.gz",
+		"fixtures/grafana__jfr-parser/parser/testdata/wall.jfr.gz",
+		"fixtures/grafana__jfr-parser/parser/testdata/FastSlow_2024_01_16_180855.jfr.gz",
+		"fixtures/openjdk__jmc/core/tests/org.openjdk.jmc.flightrecorder.rules.jdk.test/src/main/resources/jfr/jdk21.jfr" };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		mt_input in;   /* read once: inflating is the slow part under MALLOC_PERTURB_ */
+		if (load(&in, files[i])) {
+			MT_FAIL_("cannot read %s", files[i]);
+			continue;
+		}
+		mt_error err = MT_ERROR_INIT;
+		mt_profile *full = NULL;
+		CHECK_OK(mt_read_jfr_ex(&full, in.data, in.len, NULL, NULL, &err));
+		if (!full) {
+			mt_input_free(&in);
+			continue;
+		}
+		for (uint32_t c = 0; c < MT_JFR_NCOLS; c++) {
+			mt_jfr_opts jo = MT_JFR_OPTS_INIT;
+			jo.column = cols[c];
+			jo.aggregate = 1;
+			mt_profile *p = NULL;
+			CHECK_OK(mt_read_jfr_ex(&p, in.data, in.len, &jo, NULL, &err));
+			CHECK(p != NULL);
+			if (!p)
+				continue;
+			fold f1, f2;
+			fold_profile(full, c, 1, 0, &f1);
+			fold_profile(p, c, 1, 0, &f2);
+			if (f1.n != f2.n)
+				MT_FAIL_("%s %s: %zu stacks, one-column reading %zu", files[i], cols[c], f1.n, f2.n);
+			for (size_t j = 0; j < f1.n && j < f2.n; j++) {
+				CHECK_EQ_S(f2.lines[j], f1.lines[j]);
+				CHECK_EQ_I(f2.vals[j], f1.vals[j]);
+			}
+			fold_free(&f1);
+			fold_free(&f2);
+			mt_profile_free(p);
+		}
+		mt_profile_free(full);
+		mt_input_free(&in);
+	}
 }
 
 static void test_jfr__unknown_event_skipped_and_counted(void)
@@ -1795,6 +1996,8 @@ int main(int argc, char **argv)
 	MT_RUN(test_jfr__truncated_stack_frame);
 	MT_RUN(test_jfr__multichunk_mixed_versions);
 	MT_RUN(test_jfr__previous_chunk_constants);
+	MT_RUN(test_jfr__one_column_aggregated);
+	MT_RUN(test_jfr__time_bounds);
 	MT_RUN(test_jfr__unknown_event_skipped_and_counted);
 	MT_RUN(test_jfr__bad_magic_and_version);
 	MT_RUN(test_jfr__truncated_chunk);
@@ -1805,6 +2008,8 @@ int main(int argc, char **argv)
 	MT_RUN(test_jfr__corpus_counts_match_jfr_summary);
 	MT_RUN(test_jfr__version_0_9_rejected);
 	MT_RUN(test_jfr__corpus_manifest_ground_truth);
+	MT_RUN(test_jfr__windows_and_thread_roots);
+	MT_RUN(test_jfr__one_column_equals_full_on_corpus);
 	MT_RUN(test_jfr__jmc_hotmethods_collapsed);
 	MT_RUN(test_jfr__jfr_parser_collapsed);
 	MT_RUN(test_jfr__speedscope_heavy);
