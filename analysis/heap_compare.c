@@ -727,6 +727,8 @@ typedef struct census_ent {
 	uint64_t self;
 } census_ent;
 
+#define NO_CLASS UINT32_MAX
+
 struct mt_heap_census {
 	census_ent *e;
 	uint32_t n;
@@ -766,12 +768,17 @@ int mt_heap_census_of(mt_heap_census **out, const mt_heap *h, mt_error *err)
 	}
 	char buf[CLASS_CAP];
 	for (uint32_t v = 0; v < h->nnodes; v++) {
-		size_t len = mt_heap_node_class(h, v, buf, sizeof buf);
-		if (len >= sizeof buf)
-			len = sizeof buf - 1;
 		census_ent *e = &c->e[v];
 		e->id = h->node_id[v];
 		e->self = h->node_self[v];
+		/* DevTools' class aggregates leave out empty nodes, except native ones */
+		if (!e->self && h->node_type[v] != MT_HN_NATIVE) {
+			e->cls = NO_CLASS;
+			continue;
+		}
+		size_t len = mt_heap_node_class(h, v, buf, sizeof buf);
+		if (len >= sizeof buf)
+			len = sizeof buf - 1;
 		int rc = mt_strtab_intern(c->classes, buf, len, &e->cls);
 		if (rc) {
 			mt_heap_census_free(c);
@@ -799,7 +806,7 @@ void mt_heap_diff_free(mt_heap_diff *d)
 	free(d);
 }
 
-/* census class ids -> diff class ids */
+/* census class ids -> diff class ids (NO_CLASS stays out of every row) */
 static uint32_t *map_classes(const mt_heap_census *c, mt_strtab *to)
 {
 	uint32_t n = mt_strtab_count(c->classes);
@@ -836,34 +843,39 @@ int mt_heap_diff_of(mt_heap_diff **out, const mt_heap_census *a, const mt_heap_c
 		return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory comparing snapshots");
 	}
 	mt_heap_diff_row *r = d->rows;
+	mt_heap_diff_row none; /* absorbs the nodes no class counts */
+	memset(&none, 0, sizeof none);
+#define ROW(m, cls) ((cls) == NO_CLASS ? &none : &r[(m)[(cls)]])
 	d->base_nodes = a->n;
 	d->nodes = b->n;
 	uint32_t i = 0, j = 0;
 	while (i < a->n || j < b->n) {
 		const census_ent *x = i < a->n ? &a->e[i] : NULL, *y = j < b->n ? &b->e[j] : NULL;
 		if (x && (!y || x->id < y->id)) {
-			r[ma[x->cls]].deleted++;
-			r[ma[x->cls]].freed_size += x->self;
+			ROW(ma, x->cls)->deleted++;
+			ROW(ma, x->cls)->freed_size += x->self;
 			d->deleted++;
 			d->freed_size += x->self;
 			i++;
 		} else if (y && (!x || y->id < x->id)) {
-			r[mb[y->cls]].added++;
-			r[mb[y->cls]].alloc_size += y->self;
+			ROW(mb, y->cls)->added++;
+			ROW(mb, y->cls)->alloc_size += y->self;
 			d->added++;
 			d->alloc_size += y->self;
 			j++;
 		} else {
-			if (ma[x->cls] != mb[y->cls]) { /* same object, another class now */
-				r[ma[x->cls]].deleted++;
-				r[ma[x->cls]].freed_size += x->self;
-				r[mb[y->cls]].added++;
-				r[mb[y->cls]].alloc_size += y->self;
+			mt_heap_diff_row *rx = ROW(ma, x->cls), *ry = ROW(mb, y->cls);
+			if (rx != ry) { /* same object, another class now (or in a class on one side only) */
+				rx->deleted++;
+				rx->freed_size += x->self;
+				ry->added++;
+				ry->alloc_size += y->self;
 			}
 			i++;
 			j++;
 		}
 	}
+#undef ROW
 	uint32_t nc = mt_strtab_count(d->priv->classes), m = 0;
 	for (uint32_t k = 0; k < nc; k++) {
 		if (!r[k].added && !r[k].deleted)

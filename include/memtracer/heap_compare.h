@@ -145,8 +145,11 @@ typedef struct mt_heap_diff {
  * id is not among A's objects of that class ("# New", their self sizes
  * "Alloc. Size") and the reverse ("# Deleted", "Freed Size"); an object
  * whose class changed (a DOM node that became detached) counts in both
- * classes, as in DevTools. Only classes with a change are listed. Totals
- * are by id alone. O(n log n) (the census sort), linear merge.
+ * classes, as in DevTools. As in DevTools' class aggregates, nodes of self
+ * size 0 other than native ones belong to no class (V8's empty strings
+ * and markers): they count in the totals only. Only classes with a change
+ * are listed. Totals are by id alone, over every node. O(n log n) (the
+ * census sort), linear merge.
  */
 int mt_heap_diff_of(mt_heap_diff **out, const mt_heap_census *a, const mt_heap_census *b, mt_error *err);
 void mt_heap_diff_free(mt_heap_diff *d);
