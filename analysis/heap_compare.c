@@ -570,7 +570,8 @@ static int clusters_out(growth_ctx *c, mt_findings *fs, mt_heap_growth_stats *st
 		gr->key = c->keys.data + gr->key_off;
 		gr->retained = retained_of(c->d, gr->node);
 	}
-	qsort(c->groups, c->ngroups, sizeof *c->groups, cmp_groups);
+	if (c->ngroups) /* qsort(NULL, 0, ...) is undefined */
+		qsort(c->groups, c->ngroups, sizeof *c->groups, cmp_groups);
 	uint32_t ncl = 0;
 	for (uint32_t g = 0; g < c->ngroups; g++) {
 		if (!g || !same_key(&c->groups[g - 1], &c->groups[g])) {

@@ -283,6 +283,11 @@ expect "diff: a heap snapshot and a profile" 1 -- "$BIN" diff "$S8/browser-basel
 check "diff mixed kinds: one line" bash -c "test \$(wc -l <'$work/err') -eq 1 && grep -q '^$CPU: .*expected a V8 heap snapshot' '$work/err'"
 expect "diff: a profile and a heap snapshot" 1 -- "$BIN" diff "$CPU" "$S8/browser-baseline.heapsnapshot.gz"
 check "diff mixed kinds (profile first): one line" test "$(wc -l <"$work/err")" -eq 1
+gzip -dc "$S8/browser-target.heapsnapshot.gz" | head -c 300000 >"$work/cut.heapsnapshot"
+expect "leaks: a truncated --target" 1 -- "$BIN" leaks --baseline "$S8/browser-baseline.heapsnapshot.gz" --target "$work/cut.heapsnapshot" --final "$S8/browser-final.heapsnapshot.gz"
+check "truncated --target: one line with its byte offset" bash -c "test \$(wc -l <'$work/err') -eq 1 && grep -q 'cut.heapsnapshot: byte 300000: ' '$work/err'"
+expect "diff: a truncated NEW snapshot" 1 -- "$BIN" diff "$S8/browser-baseline.heapsnapshot.gz" "$work/cut.heapsnapshot"
+check "truncated NEW: one line, nothing on stdout" bash -c "test \$(wc -l <'$work/err') -eq 1 && test ! -s '$work/out'"
 if [ -n "${MT_SHARED:-}" ] && [ -f "${MT_SHARED}/corpus/v8/final.heapsnapshot" ]; then
   V3=${MT_SHARED}/corpus/v8
   expect "leaks: three snapshots (corpus)" 0 -- "$BIN" leaks --json --baseline "$V3/baseline.heapsnapshot" --target "$V3/target.heapsnapshot" --final "$V3/final.heapsnapshot"
