@@ -245,6 +245,40 @@ static int name_cmp(const mt_strtab *st, mt_str_id x, mt_str_id y)
 	return (lx > ly) - (lx < ly);
 }
 
+/* Appends a node under @parent (put first in its child list); the caller sees to nchild. */
+static inline int new_node(mt_tree *t, uint32_t parent, mt_str_id name, uint8_t lang, uint32_t *out)
+{
+	struct mt_tree_priv *pv = t->priv;
+	if (t->nnodes == UINT32_MAX - 1)
+		return MT_ELIMIT;
+	if (t->nnodes == pv->cap_nodes) {
+		size_t cap = pv->cap_nodes, ncap = cap * 2;
+		size_t cols = t->ncols ? t->ncols : 1;
+		if (ncap > UINT32_MAX)
+			ncap = UINT32_MAX;
+		if (arr_grow(&t->nodes, &pv->map_nodes, cap * sizeof *t->nodes, ncap * sizeof *t->nodes) ||
+			arr_grow(&t->self, &pv->map_self, cap * cols * sizeof(int64_t),
+				ncap * cols * sizeof(int64_t)) ||
+			arr_grow(&pv->nchild, &pv->map_nchild, cap * sizeof *pv->nchild,
+				ncap * sizeof *pv->nchild))
+			return MT_ENOMEM;
+		pv->cap_nodes = (uint32_t)ncap;
+	}
+	uint32_t n = t->nnodes++;
+	mt_tree_node *nd = &t->nodes[n];
+	nd->name = name;
+	nd->parent = parent;
+	nd->first_child = 0;
+	nd->next_sibling = t->nodes[parent].first_child;
+	t->nodes[parent].first_child = n;
+	nd->depth = t->nodes[parent].depth + 1;
+	nd->lang = lang;
+	if (nd->depth > t->max_depth)
+		t->max_depth = nd->depth;
+	*out = n;
+	return 0;
+}
+
 static int child_by_id(mt_tree *t, uint32_t parent, mt_str_id name, uint8_t lang, uint32_t *out)
 {
 	struct mt_tree_priv *pv = t->priv;
@@ -267,32 +301,11 @@ static int child_by_id(mt_tree *t, uint32_t parent, mt_str_id name, uint8_t lang
 			i = (i + 1) & pv->mask;
 		}
 	}
-	if (t->nnodes == UINT32_MAX - 1)
-		return MT_ELIMIT;
-	if (t->nnodes == t->priv->cap_nodes) {
-		size_t cap = t->priv->cap_nodes, ncap = cap * 2;
-		size_t cols = t->ncols ? t->ncols : 1;
-		if (ncap > UINT32_MAX)
-			ncap = UINT32_MAX;
-		if (arr_grow(&t->nodes, &pv->map_nodes, cap * sizeof *t->nodes, ncap * sizeof *t->nodes) ||
-			arr_grow(&t->self, &pv->map_self, cap * cols * sizeof(int64_t),
-				ncap * cols * sizeof(int64_t)) ||
-			arr_grow(&pv->nchild, &pv->map_nchild, cap * sizeof *pv->nchild,
-				ncap * sizeof *pv->nchild))
-			return MT_ENOMEM;
-		t->priv->cap_nodes = (uint32_t)ncap;
-	}
-	uint32_t n = t->nnodes++;
+	uint32_t n;
+	int rc = new_node(t, parent, name, lang, &n);
+	if (rc)
+		return rc;
 	mt_tree_node *nd = &t->nodes[n];
-	nd->name = name;
-	nd->parent = parent;
-	nd->first_child = 0;
-	nd->next_sibling = t->nodes[parent].first_child;
-	t->nodes[parent].first_child = n;
-	nd->depth = t->nodes[parent].depth + 1;
-	nd->lang = lang;
-	if (nd->depth > t->max_depth)
-		t->max_depth = nd->depth;
 	/* children created in name order need no sorting at the end */
 	uint8_t nc = pv->nchild[parent];
 	if (nd->next_sibling && !(nc & UNSORTED) &&
@@ -329,11 +342,34 @@ int mt_tree_child(mt_tree *t, uint32_t parent, const char *name, size_t len, mt_
 	return child_by_id(t, parent, id, (uint8_t)lang, out);
 }
 
-int mt_tree_child_id(mt_tree *t, uint32_t parent, mt_str_id name, mt_lang lang, uint32_t *out)
+int mt_tree_path(mt_tree *t, uint32_t parent, const mt_str_id *names, const uint8_t *langs,
+	uint32_t n, uint32_t *nodes)
 {
-	if (parent >= t->nnodes || name >= mt_strtab_count(t->strings))
+	struct mt_tree_priv *pv = t->priv;
+	uint32_t nnames = mt_strtab_count(t->strings), node = parent, i = 0;
+	int rc;
+	if (parent >= t->nnodes || pv->finished)
 		return MT_EINVAL;
-	return child_by_id(t, parent, name, (uint8_t)lang, out);
+	for (uint32_t k = 0; k < n; k++)
+		if (names[k] >= nnames)
+			return MT_EINVAL;
+	/* looked up while the path is in the tree */
+	while (i < n) {
+		uint32_t before = t->nnodes;
+		if ((rc = child_by_id(t, node, names[i], langs[i], &node)))
+			return rc;
+		nodes[i++] = node;
+		if (node >= before)
+			break;
+	}
+	/* below a new node: only new nodes, each the first child of the one above */
+	for (; i < n; i++) {
+		if ((rc = new_node(t, node, names[i], langs[i], &node)))
+			return rc;
+		pv->nchild[t->nodes[node].parent] = 1;
+		nodes[i] = node;
+	}
+	return 0;
 }
 
 void mt_tree_add(mt_tree *t, uint32_t node, uint32_t col, int64_t v)

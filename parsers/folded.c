@@ -948,6 +948,9 @@ typedef struct fast_state {
 	/* the previous stack: frame i ends at end[i] (relative to its start) on node[i] */
 	uint32_t *end, *node;
 	size_t end_cap, node_cap;
+	uint32_t *names;          /* the current stack's frame names (tree ids) and origins */
+	uint8_t *langs;
+	size_t names_cap, langs_cap;
 	uint32_t depth;
 	size_t prev_s, prev_len;
 	int unsorted;             /* a stack sorted before the one above it was seen */
@@ -1113,29 +1116,31 @@ static int fast_stack(fast_state *f, const uint8_t *base, size_t s, size_t len, 
 	uint32_t node = k ? f->node[k - 1] : 0;
 	uint32_t d = k;
 	if (k == 0 || f->end[k - 1] < len) {
+		/* the frames past the shared ones: names first, then one walk down the tree */
 		size_t fs = k ? (size_t)f->end[k - 1] + 1 : 0;
 		for (;;) {
 			const uint8_t *q = memchr(b + fs, ';', len - fs);
 			size_t fe = q ? (size_t)(q - b) : len;
-			uint32_t name;
-			uint8_t lang;
 			int rc;
 			if (d >= FOLDED_MAX_DEPTH)
 				return FAST_GIVE_UP;
-			if ((rc = fast_frame(f, b + fs, fe - fs, &name, &lang)) ||
-				(rc = mt_tree_child_id(f->t, node, name, (mt_lang)lang, &node)))
-				return rc;
-			if (d >= f->end_cap &&
-				(mt_grow(&f->end, &f->end_cap, (size_t)d + 1, sizeof *f->end) ||
-				mt_grow(&f->node, &f->node_cap, (size_t)d + 1, sizeof *f->node)))
+			if (d >= f->end_cap && (mt_grow(&f->end, &f->end_cap, (size_t)d + 1, sizeof *f->end) ||
+				mt_grow(&f->node, &f->node_cap, (size_t)d + 1, sizeof *f->node) ||
+				mt_grow(&f->names, &f->names_cap, (size_t)d + 1, sizeof *f->names) ||
+				mt_grow(&f->langs, &f->langs_cap, (size_t)d + 1, 1)))
 				return MT_ENOMEM;
+			if ((rc = fast_frame(f, b + fs, fe - fs, &f->names[d], &f->langs[d])))
+				return rc;
 			f->end[d] = (uint32_t)fe;
-			f->node[d] = node;
 			d++;
 			if (!q)
 				break;
 			fs = fe + 1;
 		}
+		int rc = mt_tree_path(f->t, node, f->names + k, f->langs + k, d - k, f->node + k);
+		if (rc)
+			return rc;
+		node = f->node[d - 1];
 	}
 	f->depth = d;
 	f->prev_s = s;
@@ -1216,6 +1221,8 @@ static int fast_tree(mt_tree **out, const uint8_t *data, size_t len, const mt_re
 	span_table_free(&f.memo);
 	free(f.end);
 	free(f.node);
+	free(f.names);
+	free(f.langs);
 	free(f.name.p);
 	if (rc) {
 		mt_tree_free(f.t);

@@ -78,12 +78,15 @@ int mt_tree_child(mt_tree *t, uint32_t parent, const char *name, size_t len,
 	mt_lang lang, uint32_t *out);
 
 /*
- * The same for a name already interned in @t->strings (for builders that
- * intern each distinct frame once and then work with ids). MT_EINVAL for
- * an unknown id or node, or after mt_tree_finish.
+ * Walks from @parent down the path of @n names already interned in
+ * @t->strings (@langs: each frame's mt_lang), creating the nodes that are
+ * missing; @nodes receives the node of each name. For builders that intern
+ * each distinct frame once: like @n calls of mt_tree_child, and cheaper on
+ * paths that leave the existing tree (below a new node nothing is looked
+ * up). MT_EINVAL for an unknown id or node, or after mt_tree_finish.
  */
-int mt_tree_child_id(mt_tree *t, uint32_t parent, mt_str_id name, mt_lang lang,
-	uint32_t *out);
+int mt_tree_path(mt_tree *t, uint32_t parent, const mt_str_id *names, const uint8_t *langs,
+	uint32_t n, uint32_t *nodes);
 
 /* Adds @v to self[@node][@col]. */
 void mt_tree_add(mt_tree *t, uint32_t node, uint32_t col, int64_t v);

@@ -694,6 +694,46 @@ static int pair_cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* mt_tree_path, which the direct reader builds with: like mt_tree_child per name. */
+static void test_folded__tree_path(void)
+{
+	static const char *const types[] = { "samples" }, *const units[] = { "count" };
+	mt_tree *t = NULL;
+	mt_str_id a, b, c;
+	uint32_t nodes[3], again[3], n;
+	CHECK_OK(mt_tree_new(&t, 1, types, units));
+	CHECK_OK(mt_strtab_intern(t->strings, "a", 1, &a));
+	CHECK_OK(mt_strtab_intern(t->strings, "b", 1, &b));
+	CHECK_OK(mt_strtab_intern(t->strings, "c", 1, &c));
+	const mt_str_id path[3] = { a, b, c }, other[2] = { a, c };
+	const uint8_t langs[3] = { MT_LANG_GO, MT_LANG_JAVA, MT_LANG_UNKNOWN };
+	CHECK_OK(mt_tree_path(t, 0, path, langs, 3, nodes));
+	CHECK_EQ_I(t->nnodes, 4);
+	CHECK_EQ_I(t->nodes[nodes[1]].parent, nodes[0]);
+	CHECK_EQ_I(t->nodes[nodes[2]].depth, 3);
+	CHECK_EQ_I(t->nodes[nodes[1]].lang, MT_LANG_JAVA);
+	CHECK_OK(mt_tree_path(t, 0, path, langs, 3, again));   /* all there already */
+	CHECK_EQ_I(t->nnodes, 4);
+	CHECK(memcmp(nodes, again, sizeof nodes) == 0);
+	CHECK_OK(mt_tree_path(t, 0, other, langs, 2, again));  /* a, then a new c */
+	CHECK_EQ_I(t->nnodes, 5);
+	CHECK_EQ_I(again[0], nodes[0]);
+	CHECK_OK(mt_tree_child(t, nodes[0], "c", 1, MT_LANG_UNKNOWN, &n));
+	CHECK_EQ_I(n, again[1]);                               /* the same node by name */
+	const mt_str_id bad[1] = { 99 };
+	CHECK_EQ_I(mt_tree_path(t, 0, bad, langs, 1, again), MT_EINVAL);
+	CHECK_EQ_I(mt_tree_path(t, 77, path, langs, 1, again), MT_EINVAL);
+	mt_tree_add(t, nodes[2], 0, 5);
+	mt_tree_add(t, again[1], 0, 2);
+	CHECK_OK(mt_tree_finish(t));
+	CHECK_EQ_I(mt_tree_total(t, 0, 0), 7);
+	CHECK_EQ_I(mt_tree_total(t, nodes[0], 0), 7);
+	/* children in name order after finish: b before c under a */
+	CHECK_EQ_I(t->nodes[nodes[0]].first_child, nodes[1]);
+	CHECK_EQ_I(mt_tree_path(t, 0, path, langs, 3, again), MT_EINVAL);
+	mt_tree_free(t);
+}
+
 /* ---- mt_read_folded_tree: the same tree as mt_read_folded + mt_tree_build ---- */
 
 /* The folded text and the static SVG (origin palette: colours by frame origin) of @t. */
@@ -850,6 +890,7 @@ int main(void)
 	MT_RUN(test_folded__speedscope_variants);
 	MT_RUN(test_folded__inferno);
 	MT_RUN(test_folded__flamegraph_results);
+	MT_RUN(test_folded__tree_path);
 	MT_RUN(test_folded__tree_direct);
 	MT_DONE();
 }
