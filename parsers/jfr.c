@@ -270,17 +270,19 @@ static const char *const ev_names[EV__COUNT] = {
 	[EV_LOCK] = "jdk.JavaMonitorEnter",
 	[EV_PARK] = "jdk.ThreadPark",
 	[EV_WALL] = "profiler.WallClockSample",
+	[EV_SETTING] = "jdk.ActiveSetting",
 };
 
-/* the event kinds that feed each column (mt_jfr_opts.column) */
+/* the event kinds that feed each column (mt_jfr_opts.column); jdk.ActiveSetting
+ * is always read (async-profiler's wall mode moves samples between cpu and wall) */
 static const unsigned col_kinds[MT_JFR_NCOLS] = {
-	[MT_JFR_COL_CPU] = 1u << EV_CPU,
+	[MT_JFR_COL_CPU] = 1u << EV_CPU | 1u << EV_WALL,
 	[MT_JFR_COL_NATIVE] = 1u << EV_NATIVE,
 	[MT_JFR_COL_ALLOC] = 1u << EV_ALLOC_SAMPLE | 1u << EV_TLAB_NEW | 1u << EV_TLAB_OUT,
 	[MT_JFR_COL_ALLOC_SAMPLES] = 1u << EV_ALLOC_SAMPLE | 1u << EV_TLAB_NEW | 1u << EV_TLAB_OUT,
 	[MT_JFR_COL_LOCK] = 1u << EV_LOCK,
 	[MT_JFR_COL_PARK] = 1u << EV_PARK,
-	[MT_JFR_COL_WALL] = 1u << EV_WALL,
+	[MT_JFR_COL_WALL] = 1u << EV_WALL | 1u << EV_CPU,
 };
 
 /* An event kept for the second half of a chunk: its fields, decoded
@@ -303,7 +305,11 @@ typedef struct rd {
 	jfr_idset want;              /* stack trace ids the chunk's events use */
 	uint32_t stack_cls;          /* their class in the current chunk */
 	Pvoid_t agg[2];              /* JudyL (off << 32 | n) -> JudyL thread -> sample + 1; [0] current chunk */
+	Pvoid_t states;              /* JudyL: thread state constant id -> enum th_state + 1 (current chunk) */
+	int wall_mode;               /* a jdk.ActiveSetting event=wall was seen (async-profiler -e wall) */
 } rd;
+
+enum th_state { TS_OTHER = 0, TS_RUNNABLE, TS_SLEEPING, TS_NONE };
 
 /*
  * Which classes of this chunk make samples (s->kind) and the positions of
@@ -333,7 +339,7 @@ static int chunk_setup(rd *x, cstate *s)
 			for (int x2 = 1; x2 < EV__COUNT && e == EV_NONE; x2++)
 				if (k->name == b->ev_name[x2] || k->name == b->ev_name_1_0[x2])
 					e = x2;
-			if (e != EV_NONE && !(x->kinds & (1u << e)))
+			if (e != EV_NONE && e != EV_SETTING && !(x->kinds & (1u << e)))
 				e = EV_NONE;
 			if ((e == EV_TLAB_NEW || e == EV_TLAB_OUT) && b->use_alloc_sample)
 				e = EV_NONE;
@@ -349,6 +355,10 @@ static int chunk_setup(rd *x, cstate *s)
 			v1 = f->n[JN_ALLOCATION_SIZE];
 		else if (e == EV_WALL)
 			v1 = f->n[JN_SAMPLES];
+		if (e == EV_CPU || e == EV_WALL)
+			v2 = f->n[JN_STATE];   /* async-profiler: STATE_SLEEPING samples are not CPU */
+		if (e == EV_SETTING)
+			v1 = f->n[JN_NAME], v2 = f->n[JN_VALUE];
 		mt_str_id names[ES__COUNT] = { f->n[JN_START_TIME], f->n[JN_DURATION], thread,
 			f->n[JN_STACK_TRACE], v1, v2 };
 		if (mt_grow(&s->lay, &s->cap_lay, s->nlay + 1, sizeof *s->lay))
@@ -374,7 +384,7 @@ static int keep_event(rd *x, int kind, uint32_t cls, jfr_event *ev)
 	mt_reader r = ev->body;
 	if (jfr_read_fields(f, c, &r, l->cls, l, pe->v))
 		return f->err->code;
-	if (x->windowed) {
+	if (x->windowed && kind != EV_SETTING) {
 		if (!pe->v[ES_START].set)
 			return 0;
 		int64_t t = jfr_ticks_to_epoch_ns(c, (int64_t)pe->v[ES_START].u);
@@ -423,6 +433,55 @@ static void agg_free(Pvoid_t *a)
 	(void)bytes;
 }
 
+/* The state (field @slot of an event of class layout @l) as enum th_state,
+ * TS_NONE without one; -1 on an error. Cached per chunk by constant id. */
+static int thread_state(rd *x, const jfr_layout *l, const jfr_val *v)
+{
+	builder *b = &x->b;
+	const jfr_chunk *c = &b->cur->c;
+	const jfr_field *fd = jfr_b_slot_field(c, l, ES_VALUE2);
+	if (!fd || !v->set)
+		return TS_NONE;
+	PWord_t slot = NULL;
+	if (fd->cp) {
+		JLG(slot, x->states, (Word_t)v->u);
+		if (slot)
+			return (int)*slot - 1;
+	}
+	jfr_str t;
+	if (jfr_text(b->f, c, fd, v, &b->b3, 1, &t))
+		return -1;
+	int st = t.len == 14 && memcmp(t.s, "STATE_RUNNABLE", 14) == 0 ? TS_RUNNABLE
+		: t.len == 14 && memcmp(t.s, "STATE_SLEEPING", 14) == 0 ? TS_SLEEPING : TS_OTHER;
+	if (fd->cp) {
+		JLI(slot, x->states, (Word_t)v->u);
+		if (slot == PJERR) {
+			jfr_b_oom(b);
+			return -1;
+		}
+		*slot = (Word_t)st + 1;
+	}
+	return st;
+}
+
+/* jdk.ActiveSetting name "event" = "wall": async-profiler's wall-clock mode */
+static int read_setting(rd *x, const pend *pe)
+{
+	builder *b = &x->b;
+	const jfr_chunk *c = &b->cur->c;
+	const jfr_layout *l = &b->cur->lay[b->cur->lay_of[pe->cls]];
+	const jfr_field *nf = jfr_b_slot_field(c, l, ES_VALUE), *vf = jfr_b_slot_field(c, l, ES_VALUE2);
+	if (!nf || !vf)
+		return 0;
+	jfr_str n, v;
+	if (jfr_text(b->f, c, nf, &pe->v[ES_VALUE], &b->b1, 1, &n) ||
+	    jfr_text(b->f, c, vf, &pe->v[ES_VALUE2], &b->b2, 1, &v))
+		return b->f->err->code;
+	if (n.len == 5 && memcmp(n.s, "event", 5) == 0)
+		x->wall_mode = v.len == 4 && memcmp(v.s, "wall", 4) == 0;
+	return 0;
+}
+
 static int emit_event(rd *x, const pend *pe)
 {
 	builder *b = &x->b;
@@ -434,9 +493,16 @@ static int emit_event(rd *x, const pend *pe)
 	int64_t v1 = (int64_t)v[ES_VALUE].u, v2 = (int64_t)v[ES_VALUE2].u;
 	int64_t dur = v[ES_DURATION].set ? jfr_ticks_to_ns(c, (int64_t)v[ES_DURATION].u) : 0;
 	switch (pe->kind) {
-	case EV_CPU:
-		vals[MT_JFR_COL_CPU] = 1;
+	case EV_CPU: {
+		/* as grafana/jfr-parser: async-profiler's wall mode writes every
+		 * thread's sample; the sleeping ones are wall time, not CPU */
+		int st = thread_state(x, l, &v[ES_VALUE2]);
+		if (st < 0)
+			return b->f->err->code;
+		vals[MT_JFR_COL_CPU] = st != TS_SLEEPING;
+		vals[MT_JFR_COL_WALL] = x->wall_mode;
 		break;
+	}
 	case EV_NATIVE:
 		vals[MT_JFR_COL_NATIVE] = 1;
 		break;
@@ -455,15 +521,26 @@ static int emit_event(rd *x, const pend *pe)
 	case EV_PARK:
 		vals[MT_JFR_COL_PARK] = dur;
 		break;
-	case EV_WALL:
+	case EV_WALL: {
+		int st = thread_state(x, l, &v[ES_VALUE2]);
+		if (st < 0)
+			return b->f->err->code;
 		vals[MT_JFR_COL_WALL] = v[ES_VALUE].set ? v1 : 1;
+		if (x->wall_mode && st == TS_RUNNABLE)
+			vals[MT_JFR_COL_CPU] = vals[MT_JFR_COL_WALL];
 		break;
+	}
 	case EV_ANY:
 		vals[0] = 1;
 		break;
 	default:
 		return 0;
 	}
+	int any = 0;
+	for (int i = 0; i < MT_JFR_NCOLS; i++)
+		any |= vals[i] != 0;
+	if (!any && pe->kind != EV_ANY)
+		return 0;   /* e.g. a sleeping thread's ExecutionSample outside wall mode */
 	stack_ref sr = { 0, 0 };
 	cstate *ss = s;
 	const jfr_field *sfd = jfr_b_slot_field(c, l, ES_STACK);
@@ -547,8 +624,16 @@ static int finish_chunk(rd *x)
 			return rc;
 	}
 	f->err->doing = "reading event";
+	/* this chunk's settings first: they say what its samples measure */
 	for (size_t i = 0; i < x->npend && !rc; i++)
-		rc = emit_event(x, &x->pend[i]);
+		if (x->pend[i].kind == EV_SETTING)
+			rc = read_setting(x, &x->pend[i]);
+	for (size_t i = 0; i < x->npend && !rc; i++)
+		if (x->pend[i].kind != EV_SETTING)
+			rc = emit_event(x, &x->pend[i]);
+	Word_t bytes;
+	JLFA(bytes, x->states);
+	(void)bytes;
 	x->npend = 0;
 	jfr_idset_free(&x->want);
 	x->stack_cls = JFR_NONE;
@@ -729,6 +814,9 @@ done:
 	jfr_idset_free(&x.want);
 	agg_free(&x.agg[0]);
 	agg_free(&x.agg[1]);
+	Word_t sbytes;
+	JLFA(sbytes, x.states);
+	(void)sbytes;
 	scan_free(&s);
 	jfr_file_free(&f);
 	mt_profile_free(p);

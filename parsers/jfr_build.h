@@ -11,7 +11,7 @@
 
 enum ev_kind {
 	EV_NONE = 0, EV_CPU, EV_NATIVE, EV_ALLOC_SAMPLE, EV_TLAB_NEW, EV_TLAB_OUT, EV_LOCK, EV_PARK,
-	EV_WALL, EV__COUNT,
+	EV_WALL, EV_SETTING, EV__COUNT,
 	EV_ANY = EV__COUNT           /* mt_jfr_opts.event */
 };
 

@@ -80,6 +80,8 @@ static const char *const known_names[JN__COUNT] = {
 	[JN_ARRAY] = "array",
 	[JN_INDEX] = "index",
 	[JN_SYSTEM] = "system",
+	[JN_STATE] = "state",
+	[JN_VALUE] = "value",
 };
 
 int jfr_file_init(jfr_file *f, const uint8_t *data, size_t len, mt_error *err)

@@ -137,7 +137,11 @@ int mt_profile_label_roots(mt_profile *p, const char *key, mt_error *err);
  * The value columns of every profile read from a recording, always all of
  * them and in this order (so profiles from different recordings diff and
  * merge):
- *   cpu            count        jdk.ExecutionSample
+ *   cpu            count        jdk.ExecutionSample, except those of a thread in
+ *                               STATE_SLEEPING (async-profiler's wall mode writes
+ *                               every thread's); in wall mode (a jdk.ActiveSetting
+ *                               event=wall) also profiler.WallClockSample of
+ *                               STATE_RUNNABLE threads, by samples (grafana/jfr-parser's rule)
  *   native         count        jdk.NativeMethodSample
  *   alloc          bytes        jdk.ObjectAllocationSample by weight; when the
  *                               recording has none, jdk.ObjectAllocationInNewTLAB
@@ -146,7 +150,8 @@ int mt_profile_label_roots(mt_profile *p, const char *key, mt_error *err);
  *   alloc-samples  count        the events counted in alloc
  *   lock           nanoseconds  jdk.JavaMonitorEnter by duration
  *   park           nanoseconds  jdk.ThreadPark by duration
- *   wall           count        async-profiler's profiler.WallClockSample (its samples field)
+ *   wall           count        async-profiler's profiler.WallClockSample (its samples field);
+ *                               in wall mode also every jdk.ExecutionSample
  * One sample per event. The default column is the first of cpu, wall,
  * alloc, lock, park, native that has a non-zero total (cpu when none has).
  */

@@ -4,7 +4,11 @@
  * jdk.jfr.consumer API (RecordingFile), so the C reader can be compared
  * with what the JDK decodes.
  *
- *   java tests/conformance/JfrFolded.java [--event TYPE] [--lines] FILE.jfr
+ *   java tests/conformance/JfrFolded.java [--event TYPE] [--lines] [--skip-state STATE] FILE.jfr
+ *
+ * --skip-state STATE_SLEEPING leaves out events whose "state" is that thread
+ * state: memtracer's cpu column (like grafana/jfr-parser) does not count the
+ * sleeping threads' ExecutionSamples async-profiler writes in wall-clock mode.
  *
  * Prints one line per distinct stack, sorted: frames root first joined by
  * ';' (each "package.Class.method", or the method name alone when it has no
@@ -21,6 +25,7 @@ import java.util.TreeMap;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedObject;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
@@ -29,14 +34,26 @@ public class JfrFolded {
         return s.replace(';', ':').replace('\n', ' ');
     }
 
+    /* the name of the event's "state" (jdk.types.ThreadState), or null */
+    static String stateOf(RecordedEvent e) {
+        if (!e.hasField("state"))
+            return null;
+        Object o = e.getValue("state");
+        if (o instanceof RecordedObject)
+            return ((RecordedObject) o).hasField("name") ? ((RecordedObject) o).getString("name") : null;
+        return o == null ? null : o.toString();
+    }
+
     public static void main(String[] args) throws Exception {
         String event = "jdk.ExecutionSample";
         boolean lines = false;
+        String skipState = null;
         String file = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--event": event = args[++i]; break;
                 case "--lines": lines = true; break;
+                case "--skip-state": skipState = args[++i]; break;
                 default: file = args[i];
             }
         }
@@ -49,6 +66,8 @@ public class JfrFolded {
             while (rf.hasMoreEvents()) {
                 RecordedEvent e = rf.readEvent();
                 if (!e.getEventType().getName().equals(event))
+                    continue;
+                if (skipState != null && skipState.equals(stateOf(e)))
                     continue;
                 StringBuilder sb = new StringBuilder();
                 RecordedStackTrace st = e.getStackTrace();

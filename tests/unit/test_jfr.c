@@ -1483,7 +1483,8 @@ static void test_jfr__jmc_hotmethods_collapsed(void)
 /*
  * jfr-parser's collapsed lines and ours in one canonical form: its frames
  * are "class/with/slashes.method:line" ("." + symbol for native frames,
- * lambda and accessor classes renamed to $$Lambda_ and
+ * lambda (JDK 8 "$$Lambda$613/672746064" and 17 "$$Lambda$14/0x...") and
+ * accessor classes renamed to $$Lambda_ and
  * GeneratedMethodAccessor_, truncation not shown); ours
  * "class.with.dots.method:line".
  */
@@ -1516,6 +1517,14 @@ static char *canon_line(const char *in)
 				i = j;
 				continue;
 			}
+			if (a[j] == '.' && a[j + 1] >= '0' && a[j + 1] <= '9') {   /* JDK 8: $$Lambda$613/672746064 */
+				for (j++; a[j] >= '0' && a[j] <= '9'; j++)
+					;
+				memcpy(b + k, "$$Lambda_", 9);
+				k += 9;
+				i = j;
+				continue;
+			}
 		}
 		if (strncmp(a + i, "GeneratedMethodAccessor", 23) == 0 && a[i + 23] >= '0' && a[i + 23] <= '9') {
 			size_t j = i + 23;
@@ -1533,13 +1542,14 @@ static char *canon_line(const char *in)
 	return b;
 }
 
-static void check_jfr_parser(const char *jfr, const char *expected, uint32_t col)
+/* our column @col of @jfr (a jfr-parser testdata file) folded in the canonical form */
+static int jfr_parser_got(const char *jfr, uint32_t col, fold *got)
 {
 	char rel[512];
 	snprintf(rel, sizeof rel, "fixtures/grafana__jfr-parser/parser/testdata/%s", jfr);
 	mt_profile *p = read_shared(rel, NULL);
 	if (!p)
-		MT_FAIL_("cannot read %s", jfr);
+		return -1;
 	kv *items = calloc(p->nsamples + 1, sizeof *items);
 	size_t n = 0;
 	for (uint32_t s = 0; s < p->nsamples; s++) {
@@ -1552,10 +1562,41 @@ static void check_jfr_parser(const char *jfr, const char *expected, uint32_t col
 		free(st);
 		n++;
 	}
-	fold got;
-	fold_agg(items, n, &got);
+	fold_agg(items, n, got);
 	mt_profile_free(p);
+	return 0;
+}
 
+/* 1 when equal, else 0 with the first difference on stderr (frees both) */
+static int same_folds(const char *jfr, fold *want, fold *got)
+{
+	int same = want->n == got->n;
+	for (size_t i = 0; same && i < want->n; i++)
+		same = strcmp(want->lines[i], got->lines[i]) == 0 && want->vals[i] == got->vals[i];
+	if (!same) {
+		size_t i = 0;
+		while (i < want->n && i < got->n && strcmp(want->lines[i], got->lines[i]) == 0 && want->vals[i] == got->vals[i])
+			i++;
+		const char *w = i < want->n ? want->lines[i] : "", *g = i < got->n ? got->lines[i] : "";
+		size_t d = 0;   /* show both from shortly before where they part */
+		while (w[d] && w[d] == g[d])
+			d++;
+		d = d > 80 ? d - 80 : 0;
+		fprintf(stderr, "# %s: %zu expected stacks, %zu read; first difference (from byte %zu):\n#  want ...%.300s %lld\n#  got  ...%.300s %lld\n",
+			jfr, want->n, got->n, d, w + (d < strlen(w) ? d : strlen(w)), i < want->n ? (long long)want->vals[i] : 0LL,
+			g + (d < strlen(g) ? d : strlen(g)), i < got->n ? (long long)got->vals[i] : 0LL);
+	}
+	fold_free(want);
+	fold_free(got);
+	return same;
+}
+
+static void check_jfr_parser(const char *jfr, const char *expected, uint32_t col)
+{
+	fold got;
+	if (jfr_parser_got(jfr, col, &got))
+		MT_FAIL_("cannot read %s", jfr);
+	char rel[512];
 	snprintf(rel, sizeof rel, "fixtures/grafana__jfr-parser/parser/testdata/%s", expected);
 	mt_input in;
 	if (load(&in, rel)) {
@@ -1580,20 +1621,98 @@ static void check_jfr_parser(const char *jfr, const char *expected, uint32_t col
 	mt_input_free(&in);
 	fold want;
 	fold_agg(eitems, en, &want);
-	int same = want.n == got.n;
-	for (size_t i = 0; same && i < want.n; i++)
-		same = strcmp(want.lines[i], got.lines[i]) == 0 && want.vals[i] == got.vals[i];
-	if (!same) {
-		size_t i = 0;
-		while (i < want.n && i < got.n && strcmp(want.lines[i], got.lines[i]) == 0 && want.vals[i] == got.vals[i])
-			i++;
-		fprintf(stderr, "# %s: %zu expected stacks, %zu read; first difference:\n#  want %.200s %lld\n#  got  %.200s %lld\n",
-			jfr, want.n, got.n, i < want.n ? want.lines[i] : "", i < want.n ? (long long)want.vals[i] : 0LL,
-			i < got.n ? got.lines[i] : "", i < got.n ? (long long)got.vals[i] : 0LL);
+	CHECK(same_folds(jfr, &want, &got));
+}
+
+/*
+ * jfr-parser's expected pprof (google/pprof Profile.String()): samples
+ * "  VALUE: LOC LOC ..." (leaf first), locations "  N: 0x0 M=1 NAME :LINE:0
+ * s=0()"; the stacks weighed by VALUE must be ours.
+ */
+static void check_jfr_parser_pprof(const char *jfr, const char *expected, uint32_t col)
+{
+	fold got;
+	if (jfr_parser_got(jfr, col, &got))
+		MT_FAIL_("cannot read %s", jfr);
+	char rel[512];
+	snprintf(rel, sizeof rel, "fixtures/grafana__jfr-parser/parser/testdata/%s", expected);
+	mt_input in;
+	if (load(&in, rel)) {
+		fold_free(&got);
+		MT_FAIL_("cannot read %s", expected);
 	}
-	fold_free(&want);
-	fold_free(&got);
-	CHECK(same);
+	char *text = malloc(in.len + 1);
+	memcpy(text, in.data, in.len);
+	text[in.len] = '\0';
+	mt_input_free(&in);
+	size_t nl = 0;
+	for (size_t i = 0; text[i]; i++)
+		nl += text[i] == '\n';
+	char **lines = calloc(nl + 2, sizeof *lines), **locs = calloc(nl + 2, sizeof *locs);
+	size_t n = 0;
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
+		lines[n++] = l;
+	/* locations first: id -> "NAME:LINE" */
+	size_t i = 0;
+	while (i < n && strcmp(lines[i], "Locations") != 0)
+		i++;
+	CHECK(i < n);
+	for (i++; i < n && strcmp(lines[i], "Mappings") != 0; i++) {
+		unsigned long id = strtoul(lines[i], NULL, 10);
+		char *name = strstr(lines[i], " M=1 "), *end = strrchr(lines[i], ':');
+		if (!id || id > nl || !name || !end)
+			continue;
+		name += 5;
+		*end = '\0';   /* ":0 s=0()" (the column) cut */
+		char *colon = strrchr(name, ':');   /* " :LINE" */
+		if (!colon || colon == name || colon[-1] != ' ')
+			continue;
+		colon[-1] = '\0';
+		size_t len = strlen(name) + strlen(colon) + 1;
+		locs[id] = malloc(len);
+		snprintf(locs[id], len, "%s%s", name, colon);
+	}
+	kv *items = calloc(n + 1, sizeof *items);
+	size_t en = 0;
+	for (i = 0; i < n && strncmp(lines[i], "Samples:", 8) != 0; i++)
+		;
+	for (i += 2; i < n && strcmp(lines[i], "Locations") != 0; i++) {
+		char *p = lines[i];
+		long long v = strtoll(p, &p, 10);
+		if (*p != ':')
+			continue;
+		unsigned long ids[1024];
+		size_t k = 0;
+		for (p++; k < 1024;) {
+			char *e;
+			unsigned long id = strtoul(p, &e, 10);
+			if (e == p)
+				break;
+			ids[k++] = id;
+			p = e;
+		}
+		char buf[65536];
+		size_t bl = 0;
+		buf[0] = '\0';
+		for (size_t j = k; j > 0; j--) {   /* root first */
+			const char *fr = ids[j - 1] <= nl && locs[ids[j - 1]] ? locs[ids[j - 1]] : "?";
+			bl += (size_t)snprintf(buf + bl, sizeof buf - bl, "%s%s", bl ? ";" : "", fr);
+			if (bl >= sizeof buf)
+				bl = sizeof buf - 1;
+		}
+		items[en].k = canon_line(buf);
+		items[en].v = v / 10000000;   /* nanoseconds at 100 Hz */
+		en++;
+	}
+	for (i = 0; i <= nl; i++)
+		free(locs[i]);
+	free(locs);
+	free(lines);
+	free(text);
+	fold want;
+	fold_agg(items, en, &want);
+	CHECK(want.n > 0);
+	CHECK(same_folds(jfr, &want, &got));
 }
 
 /* E8: grafana/jfr-parser expected collapsed profiles */
@@ -1609,6 +1728,15 @@ static void test_jfr__jfr_parser_collapsed(void)
 	check_jfr_parser("FastSlow_2024_01_16_180855.jfr.gz",
 		"FastSlow_2024_01_16_180855_1_process_cpu_cpu__nanoseconds_expected_collapsed.txt.gz", MT_JFR_COL_CPU);
 	check_jfr_parser("wall.jfr.gz", "wall_1_wall_wall__nanoseconds_expected_collapsed.txt.gz", MT_JFR_COL_WALL);
+	/* async-profiler's wall mode: only non-sleeping ExecutionSamples are CPU, runnable
+	 * WallClockSamples are CPU too */
+	check_jfr_parser("async-profiler.jfr.gz", "async-profiler_2_process_cpu_cpu__nanoseconds_expected_collapsed.txt.gz",
+		MT_JFR_COL_CPU);
+	check_jfr_parser("wall.jfr.gz", "wall_0_process_cpu_cpu__nanoseconds_expected_collapsed.txt.gz", MT_JFR_COL_CPU);
+	check_jfr_parser("FastSlow_2024_01_16_180855.jfr.gz",
+		"FastSlow_2024_01_16_180855_2_wall_wall__nanoseconds_expected_collapsed.txt.gz", MT_JFR_COL_WALL);
+	check_jfr_parser_pprof("async-profiler.jfr.gz", "async-profiler_2_process_cpu_cpu__nanoseconds_expected.txt.gz",
+		MT_JFR_COL_CPU);
 }
 
 /* E4: speedscope's importFromJfr on heavy.jfr: stacks are runs of equal
