@@ -958,6 +958,75 @@ typedef struct fast_state {
 	name_buf name;
 } fast_state;
 
+/*
+ * The hash of a frame text: whole little-endian words, then the last 0-7
+ * bytes zero-padded, mixed with the length. Defined so that scan_frame()
+ * can compute it while it looks for the frame's end.
+ */
+#define FH_SEED 0x9e3779b97f4a7c15ULL
+#define FH_K1 0xbf58476d1ce4e5b9ULL
+#define FH_K2 0x94d049bb133111ebULL
+
+static inline uint64_t fh_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * FH_K1;
+	return h ^ (h >> 31);
+}
+
+static inline uint64_t fh_final(uint64_t h, uint64_t tail, size_t n)
+{
+	h = ((h ^ tail) * FH_K2) ^ (uint64_t)n;
+	h ^= h >> 29;
+	h *= FH_K1;
+	return h ^ (h >> 32);
+}
+
+static inline uint64_t frame_hash(const uint8_t *s, size_t n)
+{
+	uint64_t h = FH_SEED, w;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = fh_word(h, w);
+	}
+	w = 0;
+	for (size_t k = 0; i + k < n; k++)
+		w |= (uint64_t)s[i + k] << (8 * k);
+	return fh_final(h, w, n);
+}
+
+/*
+ * The frame starting at @b: its length up to the first ';' or @lim, in
+ * *@flen, and frame_hash() of it, in one pass over whole words (SWAR
+ * search for ';'). Loads 8 bytes only while @avail bytes allow it.
+ */
+static inline uint64_t scan_frame(const uint8_t *b, size_t lim, size_t avail, size_t *flen)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t h = FH_SEED;
+	size_t i = 0;
+	while (i + 8 <= avail) {
+		uint64_t w, x, t;
+		memcpy(&w, b + i, 8);
+		x = w ^ 0x3b3b3b3b3b3b3b3bULL;                         /* ';' bytes become 0 */
+		t = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+		size_t stop = t ? (size_t)__builtin_ctzll(t) >> 3 : 8;  /* the lowest hit is exact */
+		if (stop > lim - i)
+			stop = lim - i;
+		if (stop == 8) {
+			h = fh_word(h, w);
+			i += 8;
+			continue;
+		}
+		*flen = i + stop;
+		return fh_final(h, stop ? w & (~0ULL >> (64 - 8 * stop)) : 0, i + stop);
+	}
+#endif
+	const uint8_t *q = memchr(b, ';', lim);
+	*flen = q ? (size_t)(q - b) : lim;
+	return frame_hash(b, *flen);
+}
+
 static int fast_rehash(fast_state *f)
 {
 	size_t ns = f->slots ? (f->mask + 1) * 2 : 4096;
@@ -968,7 +1037,7 @@ static int fast_rehash(fast_state *f)
 		if (!f->slots[i])
 			continue;
 		const fast_frame_ent *e = &f->ents[(uint32_t)f->slots[i] - 1];
-		size_t k = (size_t)bytes_hash((const uint8_t *)f->keys + e->key, e->len) & (ns - 1);
+		size_t k = (size_t)frame_hash((const uint8_t *)f->keys + e->key, e->len) & (ns - 1);
 		while (sl[k])
 			k = (k + 1) & (ns - 1);
 		sl[k] = f->slots[i];
@@ -1065,16 +1134,16 @@ static inline int bytes_eq(const uint8_t *a, const uint8_t *b, size_t n)
 	return 1;
 }
 
-/* The tree name id and origin of the frame text b[0..len). */
-static inline int fast_frame(fast_state *f, const uint8_t *b, size_t len, uint32_t *name,
-	uint8_t *lang)
+/* The tree name id and origin of the frame text b[0..len) (@h: its frame_hash). */
+static inline int fast_frame(fast_state *f, const uint8_t *b, size_t len, uint64_t h,
+	uint32_t *name, uint8_t *lang)
 {
 	if (((size_t)f->nents + 1) * 2 > f->mask + 1 || !f->slots) {
 		int rc = fast_rehash(f);
 		if (rc)
 			return rc;
 	}
-	uint64_t h = bytes_hash(b, len), tag = h >> 32 << 32;
+	uint64_t tag = h >> 32 << 32;
 	size_t k = (size_t)h & f->mask;
 	for (;;) {
 		uint64_t sl = f->slots[k];
@@ -1098,7 +1167,8 @@ static inline int fast_frame(fast_state *f, const uint8_t *b, size_t len, uint32
 }
 
 /* Walks (and extends) the tree along the stack base[s, s+len): *@leaf, or FAST_GIVE_UP / an mt_code. */
-static int fast_stack(fast_state *f, const uint8_t *base, size_t s, size_t len, uint32_t *leaf)
+static int fast_stack(fast_state *f, const uint8_t *base, size_t s, size_t len, size_t avail,
+	uint32_t *leaf)
 {
 	const uint8_t *b = base + s;
 	uint32_t k = 0;
@@ -1119,8 +1189,9 @@ static int fast_stack(fast_state *f, const uint8_t *base, size_t s, size_t len, 
 		/* the frames past the shared ones: names first, then one walk down the tree */
 		size_t fs = k ? (size_t)f->end[k - 1] + 1 : 0;
 		for (;;) {
-			const uint8_t *q = memchr(b + fs, ';', len - fs);
-			size_t fe = q ? (size_t)(q - b) : len;
+			size_t flen;
+			uint64_t h = scan_frame(b + fs, len - fs, avail - fs, &flen);
+			size_t fe = fs + flen;
 			int rc;
 			if (d >= FOLDED_MAX_DEPTH)
 				return FAST_GIVE_UP;
@@ -1129,11 +1200,11 @@ static int fast_stack(fast_state *f, const uint8_t *base, size_t s, size_t len, 
 				mt_grow(&f->names, &f->names_cap, (size_t)d + 1, sizeof *f->names) ||
 				mt_grow(&f->langs, &f->langs_cap, (size_t)d + 1, 1)))
 				return MT_ENOMEM;
-			if ((rc = fast_frame(f, b + fs, fe - fs, &f->names[d], &f->langs[d])))
+			if ((rc = fast_frame(f, b + fs, flen, h, &f->names[d], &f->langs[d])))
 				return rc;
 			f->end[d] = (uint32_t)fe;
 			d++;
-			if (!q)
+			if (fe == len)
 				break;
 			fs = fe + 1;
 		}
@@ -1156,7 +1227,8 @@ static int fast_stack(fast_state *f, const uint8_t *base, size_t s, size_t len, 
  * remembered (files with repeated stacks in any order: one lookup per line
  * instead of one per frame).
  */
-static int fast_add(fast_state *f, const uint8_t *base, size_t s, size_t len, int64_t v)
+static int fast_add(fast_state *f, const uint8_t *base, size_t s, size_t len, size_t avail,
+	int64_t v)
 {
 	uint32_t leaf, mi = 0;
 	int rc, added = 0;
@@ -1169,7 +1241,7 @@ static int fast_add(fast_state *f, const uint8_t *base, size_t s, size_t len, in
 			goto add;
 		}
 	}
-	if ((rc = fast_stack(f, base, s, len, &leaf)))
+	if ((rc = fast_stack(f, base, s, len, avail, &leaf)))
 		return rc;
 	if (added)
 		f->memo.items[mi].val = leaf;
@@ -1208,7 +1280,7 @@ static int fast_tree(mt_tree **out, const uint8_t *data, size_t len, const mt_re
 		}
 		nstacks++;
 		if (ln.cnt.ip)   /* mt_tree_build() skips zero samples */
-			rc = fast_add(&f, base, ln.s, ln.se - ln.s, (int64_t)ln.cnt.ip);
+			rc = fast_add(&f, base, ln.s, ln.se - ln.s, n - ln.s, (int64_t)ln.cnt.ip);
 	}
 	if (!rc && !nstacks)
 		rc = FAST_GIVE_UP;
