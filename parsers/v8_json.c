@@ -726,21 +726,8 @@ int mt_vj_uints(mt_vj *j, uint64_t *vals, uint64_t *offs, size_t cap, size_t *n,
 		const uint8_t *lim = j->eof ? end : end - FAST_LOOKAHEAD;
 		while (p < lim && k < cap) {
 			uint8_t c = *p;
-			if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-				p++;
-				continue;
-			}
-			if (st == ST_AFTER) {
-				if (c == ',') {
-					p++;
-					st = ST_VALUE;
-					continue;
-				}
-				if (c == ']')
-					goto close;
-				return fast_unexpected(j, p, st);
-			}
-			if ((unsigned)(c - '0') < 10u) {
+			/* a number first: it is what nearly every byte run here is */
+			if (st != ST_AFTER && (unsigned)(c - '0') < 10u) {
 				const uint8_t *s0 = p++;
 				uint64_t v = (uint64_t)(c - '0');
 				if (c != '0') {
@@ -759,7 +746,8 @@ int mt_vj_uints(mt_vj *j, uint64_t *vals, uint64_t *offs, size_t cap, size_t *n,
 						p++;
 					}
 				}
-				if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) {
+				uint8_t nx = p < end ? *p : 0;
+				if (nx == '.' || nx == 'e' || nx == 'E') {
 					j->pos = (size_t)(s0 - b);
 					return mt_error_set(j->err, MT_EFORMAT, j->base + j->pos,
 						"expected a non-negative integer, found a number with a fraction or an exponent");
@@ -768,7 +756,29 @@ int mt_vj_uints(mt_vj *j, uint64_t *vals, uint64_t *offs, size_t cap, size_t *n,
 				offs[k] = j->base + (uint64_t)(s0 - b);
 				k++;
 				st = ST_AFTER;
+				/* the separator V8 writes after it: ',' or (between node tuples) "\n," */
+				if (nx == ',') {
+					p++;
+					st = ST_VALUE;
+				} else if (nx == '\n' && end - p > 1 && p[1] == ',') {
+					p += 2;
+					st = ST_VALUE;
+				}
 				continue;
+			}
+			if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+				p++;
+				continue;
+			}
+			if (st == ST_AFTER) {
+				if (c == ',') {
+					p++;
+					st = ST_VALUE;
+					continue;
+				}
+				if (c == ']')
+					goto close;
+				return fast_unexpected(j, p, st);
 			}
 			if (c == ']' && st == ST_ARR_FIRST)
 				goto close;
