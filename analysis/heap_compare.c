@@ -384,6 +384,7 @@ static int cmp_cls_count(const void *pa, const void *pb)
 #define MAX_CLASSES 24
 #define GROWTH_MIN_INSTANCES 2
 #define GROWTH_MIN_BYTES 65536
+#define GROWTH_MIN_REPEATS 10
 
 /*
  * The root's name: a named closure's name; else the nearest variable or
@@ -622,11 +623,12 @@ static int clusters_out(growth_ctx *c, mt_findings *fs, mt_heap_growth_stats *st
 			st->engine_held += cl[k].count;
 			continue;
 		}
-		if (!cl[k].dom && cl[k].ngroups < GROWTH_MIN_INSTANCES && cl[k].bytes < GROWTH_MIN_BYTES) {
+		qsort(cc, ncc, sizeof *cc, cmp_cls_count);
+		if (!cl[k].dom && cl[k].ngroups < GROWTH_MIN_INSTANCES && cl[k].bytes < GROWTH_MIN_BYTES &&
+		    (!ncc || cc[0].n < GROWTH_MIN_REPEATS)) {
 			st->lone += cl[k].count;
 			continue;
 		}
-		qsort(cc, ncc, sizeof *cc, cmp_cls_count);
 		if ((rc = emit_cluster(c, fs, &cl[k], cc, ncc, classes, source, err)))
 			break;
 		st->clusters++;

@@ -369,6 +369,33 @@ PY
   expect "dominators on a profile is an input error" 1 -- "$BIN" dominators "$CPU"
 fi
 
+# samples/jfr/ticketdesk.jfr: the ground truth of samples/jfr/MANIFEST.md (from `jfr print`)
+TD=samples/jfr/ticketdesk.jfr
+expect "jfr sample: leaks --json" 0 -- "$BIN" leaks --json "$TD"
+check "jfr sample: 150 byte[] held by AttachmentArchive.ARCHIVE, 3 parked escalation workers" python3 - "$work/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+fs = d["findings"] if isinstance(d, dict) else d
+old = [f for f in fs if f["kind"] == "old-object" and f["object_type"] == "byte[]"]
+park = [f for f in fs if f["kind"] == "parked-threads"]
+ok = (len(old) == 1 and old[0]["count"] == 150 and old[0]["holder"] == "desk.TicketDesk$AttachmentArchive.ARCHIVE"
+      and old[0]["allocation_site"] == "desk.TicketDesk.receiveAttachment(long)"
+      and len(park) == 1 and park[0]["count"] == 3
+      and sorted(park[0]["threads"]) == ["escalation-worker-0", "escalation-worker-1", "escalation-worker-2"])
+sys.exit(0 if ok else 1)
+PY
+expect "jfr sample: info --json" 0 -- "$BIN" info --json "$TD"
+check "jfr sample: event counts as jfr summary" python3 - "$work/out" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))["events"]
+want = {"jdk.ExecutionSample": 377, "jdk.OldObjectSample": 155, "jdk.ObjectAllocationSample": 105,
+        "jdk.CheckPoint": 35, "jdk.ThreadDump": 8, "jdk.Metadata": 1}
+sys.exit(0 if {k: v for k, v in e.items() if v} == want else 1)
+PY
+expect "jfr sample: top" 0 -- "$BIN" top "$TD"
+check "jfr sample: TicketScorer.score is hot, 374 of 377" bash -c "grep -q 'of 377 total' '$work/out' && awk 'NR > 3 { print; exit }' '$work/out' | grep -q '^ *374 .*desk.TicketDesk\\\$TicketScorer.score\$'"
+check "jfr sample: no machine paths" bash -c "! grep -a -q -E '/(work|root|home|tmp|usr)/' '$TD'"
+
 # JFR: --threads and --from/--to (windows add up to the whole recording)
 J=${MT_SHARED:-}/corpus/jfr/contention-alloc-multichunk.jfr
 if [ -n "${MT_SHARED:-}" ] && [ -f "$J" ]; then

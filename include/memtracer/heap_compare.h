@@ -88,10 +88,12 @@ typedef struct mt_heap_growth_stats {
  * boilerplates; the per-context API template caches of V8, Blink and gin)
  * is not reported: created once, nothing a page can release
  * (stats: engine_held). Nor is a cluster without detached DOM that has a
- * single instance retaining under 64 KiB (stats: lone): one new small
- * object (a template compiled on first use, a lazily filled cache entry)
- * is indistinguishable from initialisation; growth that matters repeats
- * or is large.
+ * single instance retaining under 64 KiB with fewer than 10 objects of any
+ * one class (stats: lone): one new small object (a template compiled on
+ * first use, a lazily filled cache entry) is indistinguishable from
+ * initialisation; growth that matters repeats (instances, or many objects
+ * of one class under one new holder, such as 200 listener closures in a
+ * new listeners array) or is large.
  *
  * JSON: {"kind":"growth","root","count","bytes","path","source",
  * "instances","self","detached_dom","classes":{class:count,...},"score"}:

@@ -330,6 +330,53 @@ static void test_heap_compare__growth_user_roots(void)
 	mt_heap_free(h);
 }
 
+static void test_heap_compare__growth_repeats_under_one_holder(void)
+{
+	/*
+	 * 1 Bus (old) --reload--> 2 Array (new) --[i]--> N listener closures (new): one instance,
+	 * a few hundred bytes, but 10 closures of one class: reported; with 9 it is a lone small cluster.
+	 */
+	for (uint32_t nl = 9; nl <= 10; nl++) {
+		xn nodes[14];
+		xe es[14];
+		uint32_t ids[12], ne = 0, nc = 0;
+		nodes[0] = (xn){ "", SYN, 1, 0, 0 };
+		nodes[1] = (xn){ "Bus", OBJ, 3, 20, 0 };
+		nodes[2] = (xn){ "Array", OBJ, 101, 16, 0 };
+		ids[nc++] = 101;
+		es[ne++] = (xe){ 0, 1, MT_HE_ELEMENT, NULL, 1 };
+		es[ne++] = (xe){ 1, 2, MT_HE_PROPERTY, "reload", 0 };
+		for (uint32_t i = 0; i < nl; i++) {
+			nodes[3 + i] = (xn){ "onReload", CLO, 103 + 2 * i, 32, 0 };
+			ids[nc++] = 103 + 2 * i;
+			es[ne++] = (xe){ 2, 3 + i, MT_HE_ELEMENT, NULL, i };
+		}
+		mt_heap *h = mkh(3 + nl, nodes, ne, es);
+		mt_error err = MT_ERROR_INIT;
+		mt_heap_doms *d = NULL;
+		mt_findings *fs = NULL;
+		mt_heap_growth_stats st;
+		mt_heap_ids cand = { ids, nc };
+		CHECK_OK(mt_heap_dominators(&d, h, &err));
+		CHECK_OK(mt_findings_new(&fs));
+		CHECK_OK(mt_heap_growth(fs, &st, h, d, &cand, "f", &err));
+		CHECK_EQ_I(st.kept, nl + 1);
+		if (nl == 9) {
+			CHECK_EQ_I(mt_findings_count(fs), 0);
+			CHECK_EQ_I(st.lone, 10);
+		} else {
+			CHECK_EQ_I(mt_findings_count(fs), 1);
+			CHECK_EQ_S(mt_findings_get(fs, 0)->root, "reload");
+			CHECK_EQ_I(mt_findings_get(fs, 0)->count, 11);
+			CHECK_EQ_I(mt_findings_get(fs, 0)->bytes, 16 + 10 * 32);
+			CHECK(strstr(mt_findings_get(fs, 0)->json, "\"classes\":{\"(closure) onReload\":10,\"Array\":1}"));
+		}
+		mt_findings_free(fs);
+		mt_heap_doms_free(d);
+		mt_heap_free(h);
+	}
+}
+
 /* xorshift32: a fixed sequence for every seed */
 static uint32_t rnd(uint32_t *s)
 {
@@ -582,6 +629,7 @@ int main(void)
 	MT_RUN(test_heap_compare__diff_by_class);
 	MT_RUN(test_heap_compare__growth_hand_built);
 	MT_RUN(test_heap_compare__growth_user_roots);
+	MT_RUN(test_heap_compare__growth_repeats_under_one_holder);
 	MT_RUN(test_heap_compare__growth_random_graphs);
 	MT_RUN(test_heap_compare__corpus_three_snapshots);
 	MT_RUN(test_heap_compare__corpus_diff);
