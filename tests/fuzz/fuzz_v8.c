@@ -11,7 +11,11 @@
  *   - names are ids of the string table; locations point at nodes; trace
  *     nodes' parents come before them and their functions exist;
  *   - the retainer index builds and holds exactly nedges entries;
- *   - both info renderers succeed.
+ *   - both info renderers succeed;
+ *   - dominators: idom[] in range, retained sizes between the node's own
+ *     self size and the root's total, the root's retained = total self;
+ *   - the leak detectors finish (or stop with MT_ELIMIT on crafted
+ *     graphs) and their findings render as JSON, identically twice.
  * A failed read must return NULL, the error code and a message.
  */
 #include <stdint.h>
@@ -20,6 +24,7 @@
 #include <string.h>
 
 #include "memtracer/heap.h"
+#include "memtracer/heap_leaks.h"
 #include "memtracer/io.h"
 #include "parsers/v8_json.h"
 
@@ -89,6 +94,54 @@ static void check_heap(mt_heap *h)
 	mt_membuf_free(&mb);
 }
 
+/* The findings of every single-snapshot detector, rendered as JSON into @mb. */
+static int leaks_json(const mt_heap *h, const mt_heap_doms *d, mt_membuf *mb)
+{
+	mt_findings *fs = NULL;
+	mt_error err = MT_ERROR_INIT;
+	if (mt_findings_new(&fs) != 0)
+		fail("out of memory", NULL);
+	int rc = mt_heap_leaks(fs, h, d, "fuzz", NULL, &err);
+	if (rc != 0 && rc != MT_ELIMIT && rc != MT_ENOMEM)
+		fail("leak detectors failed:", &err);
+	if (rc != 0 && err.msg[0] == '\0')
+		fail("a failed leak pass without a message", NULL);
+	if (rc == 0) {
+		mt_findings_sort(fs);
+		mt_sink sink = mt_sink_membuf(mb);
+		if (mt_render_findings_json(fs, &sink, &err) != 0)
+			fail("findings rendering failed:", &err);
+	}
+	mt_findings_free(fs);
+	return rc;
+}
+
+static void check_analyses(const mt_heap *h)
+{
+	mt_heap_doms *d = NULL;
+	mt_error err = MT_ERROR_INIT;
+	int rc = mt_heap_dominators(&d, h, &err);
+	if (rc == MT_ENOMEM)
+		return;
+	if (rc != 0)
+		fail("dominators failed:", &err);
+	if (d->retained[0] != h->total_self)
+		fail("root's retained size is not the total self size", NULL);
+	for (uint32_t i = 0; i < h->nnodes; i++) {
+		if (d->idom[i] >= h->nnodes)
+			fail("idom out of range", NULL);
+		if (d->retained[i] < h->node_self[i] || d->retained[i] > d->retained[0])
+			fail("retained size outside [self, total]", NULL);
+	}
+	mt_membuf m1 = { 0 }, m2 = { 0 };
+	int r1 = leaks_json(h, d, &m1), r2 = leaks_json(h, d, &m2);
+	if (r1 != r2 || m1.len != m2.len || (m1.len && memcmp(m1.data, m2.data, m1.len) != 0))
+		fail("leak findings differ between two runs", NULL);
+	mt_membuf_free(&m1);
+	mt_membuf_free(&m2);
+	mt_heap_doms_free(d);
+}
+
 static int same_heap(const mt_heap *a, const mt_heap *b)
 {
 	if (a->nnodes != b->nnodes || a->nedges != b->nedges || a->total_self != b->total_self ||
@@ -133,6 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (a) {
 		check_heap(a);
+		check_analyses(a);
 		if (!same_heap(a, b))
 			fail("memory and chunked reads built different graphs", NULL);
 	}
