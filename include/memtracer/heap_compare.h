@@ -102,10 +102,13 @@ typedef struct mt_heap_growth_stats {
  * else its label; count = kept nodes; instances = distinct leak roots;
  * bytes = what the kept nodes retain together (the summed retained sizes
  * of those that no other kept node of the cluster dominates, so a
- * closure's captured 2 MB buffer counts once); self = summed self size of
- * the kept nodes; path = the
- * retainer path of the first instance (largest retained) through its leak
- * root (mt_heap_path_format); classes = kept nodes by class, most first,
+ * closure's captured 2 MB buffer counts once; the dominator walk gives up
+ * after 4096 hops and then counts the node, which can only overstate);
+ * self = summed self size of the kept nodes; path = the retainer path of
+ * the first instance (largest retained) through its leak root
+ * (mt_heap_path_format); classes = kept nodes by mt_heap_node_class(),
+ * with "Detached " in front of every detached DOM node (by the propagated
+ * state: a Text node has no wrapper and no state of its own), most first,
  * at most 24 then "(other)". score: clusters holding detached DOM rank
  * first (memlab treats detached DOM as a certain leak and the rest as a
  * maybe), then by bytes.
