@@ -113,7 +113,7 @@ int cli_heap_diff(cli_input *a, const char *path_b, int json, uint32_t nrows, co
 	err.doing = "comparing heap snapshots";
 	int rc = mt_heap_census_of(&ca, a->heap, &err) ? cli_fail(&err) : 0;
 	cli_input_free(a); /* one snapshot in memory at a time */
-	if (!rc && !(rc = open_heap(path_b, "NEW (BASE is one)", "comparing heap snapshots", strict, &h))) {
+	if (!rc && !(rc = open_heap(path_b, "NEW, like BASE", "comparing heap snapshots", strict, &h))) {
 		err.path = path_b;
 		if (mt_heap_census_of(&cb, h, &err))
 			rc = cli_fail(&err);
