@@ -218,7 +218,8 @@ int mt_profile_time_window(mt_profile *p, const mt_time_bound *from, const mt_ti
 	int64_t hi = mt_time_bound_abs(to, p->time_nanos, INT64_MAX);
 	mt_str_id key = 0;
 	if (!mt_strtab_find(p->strings, "time_ns", 7, &key))
-		key = 0;
+		return mt_error_set(err, MT_EUNSUPPORTED, MT_NO_OFFSET,
+			"expected samples with a \"time_ns\" label (a JFR recording) for --from/--to, found none");
 	old_samples o;
 	if (take_samples(p, &o))
 		return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");

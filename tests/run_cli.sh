@@ -426,6 +426,8 @@ if [ -n "${MT_SHARED:-}" ] && [ -f "$J" ]; then
   expect "jfr diff --threads" 0 -- "$BIN" diff --threads "$J" "$J"
   expect "bad --from is a usage error" 2 -- "$BIN" top --from 10parsecs "$J"
   check "bad --from names the value" grep -q '10parsecs' "$work/err"
+  expect "--from on a profile without times" 1 -- "$BIN" top --from 1s "$CPU"
+  check "--from without times: says so" grep -q 'time_ns' "$work/err"
   expect "jfr info" 0 -- "$BIN" info --json "$J"
   check "jfr info counts events" grep -q '"jdk.ObjectAllocationSample":3280' "$work/out"
 fi

@@ -121,7 +121,9 @@ int64_t mt_time_bound_abs(const mt_time_bound *b, int64_t start_ns, int64_t dflt
 /*
  * Keeps the samples of @p whose numeric label "time_ns" lies in
  * [from, to) (relative bounds count from p->time_nanos); samples without
- * that label are dropped when a bound is set. Returns 0 or MT_ENOMEM.
+ * that label are dropped when a bound is set. Returns 0, MT_ENOMEM, or
+ * MT_EUNSUPPORTED when no sample can have the label (the profile's strings
+ * lack "time_ns").
  */
 int mt_profile_time_window(mt_profile *p, const mt_time_bound *from, const mt_time_bound *to,
 	mt_error *err);
