@@ -16,6 +16,7 @@
 
 #include "memtracer/memtracer.h"
 #include "memtracer/heap_compare.h"
+#include "heap_testlib.h"
 #include "testlib.h"
 
 /* ---- hand-built graphs ---- */
@@ -38,39 +39,12 @@ typedef struct xe {
 /* edges listed grouped by source, sources ascending */
 static mt_heap *mkh(uint32_t n, const xn *nodes, uint32_t ne, const xe *es)
 {
-	mt_heap *h = calloc(1, sizeof *h);
-	h->strings = mt_strtab_new();
-	h->nnodes = n;
-	h->node_type = malloc(n);
-	h->node_name = malloc(n * sizeof *h->node_name);
-	h->node_id = malloc(n * sizeof *h->node_id);
-	h->node_self = malloc(n * sizeof *h->node_self);
-	h->node_detached = malloc(n);
-	h->first_edge = calloc((size_t)n + 1, sizeof *h->first_edge);
-	for (uint32_t i = 0; i < n; i++) {
-		h->node_type[i] = nodes[i].type;
-		mt_strtab_intern_cstr(h->strings, nodes[i].name ? nodes[i].name : "", &h->node_name[i]);
-		h->node_id[i] = nodes[i].id;
-		h->node_self[i] = nodes[i].self;
-		h->node_detached[i] = nodes[i].detached;
-		h->total_self += nodes[i].self;
-	}
-	h->nedges = ne;
-	h->edge_type = malloc(ne ? ne : 1);
-	h->edge_name = malloc((ne ? ne : 1) * sizeof *h->edge_name);
-	h->edge_to = malloc((ne ? ne : 1) * sizeof *h->edge_to);
-	for (uint32_t k = 0; k < ne; k++) {
-		h->first_edge[es[k].from + 1]++;
-		h->edge_type[k] = es[k].type;
-		h->edge_to[k] = es[k].to;
-		if (es[k].type == MT_HE_ELEMENT || es[k].type == MT_HE_HIDDEN)
-			h->edge_name[k] = es[k].idx;
-		else
-			mt_strtab_intern_cstr(h->strings, es[k].name ? es[k].name : "", &h->edge_name[k]);
-	}
+	mt_heap *h = mt_t_heap_new(n, ne);
 	for (uint32_t i = 0; i < n; i++)
-		h->first_edge[i + 1] += h->first_edge[i];
-	return h;
+		mt_t_heap_node(h, i, nodes[i].name, nodes[i].type, nodes[i].id, nodes[i].self, nodes[i].detached);
+	for (uint32_t k = 0; k < ne; k++)
+		mt_t_heap_edge(h, k, es[k].from, es[k].to, es[k].type, es[k].name, es[k].idx);
+	return mt_t_heap_done(h);
 }
 
 #define NN(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
@@ -460,21 +434,6 @@ static void test_heap_compare__growth_random_graphs(void)
 
 /* ---- the shared corpus ---- */
 
-static mt_heap *load_corpus(const char *file)
-{
-	const char *sh = mt_t_shared();
-	if (!sh)
-		return NULL;
-	char path[4096];
-	snprintf(path, sizeof path, "%s/corpus/v8/%s", sh, file);
-	mt_heap *h = NULL;
-	mt_error err = MT_ERROR_INIT;
-	if (mt_heap_load(&h, path, NULL, &err)) {
-		fprintf(stderr, "# %s: %s\n", path, err.msg);
-		return NULL;
-	}
-	return h;
-}
 
 static void test_heap_compare__corpus_three_snapshots(void)
 {
@@ -485,18 +444,18 @@ static void test_heap_compare__corpus_three_snapshots(void)
 	mt_error err = MT_ERROR_INIT;
 	mt_heap_ids base = { 0 }, fresh = { 0 };
 	/* one snapshot at a time, as the CLI does */
-	mt_heap *h = load_corpus("baseline.heapsnapshot");
+	mt_heap *h = mt_t_heap_corpus("baseline.heapsnapshot");
 	CHECK(h != NULL);
 	CHECK_OK(mt_heap_ids_of(&base, h, &err));
 	CHECK_EQ_I(base.n, 43151);
 	mt_heap_free(h);
-	h = load_corpus("target.heapsnapshot");
+	h = mt_t_heap_corpus("target.heapsnapshot");
 	CHECK(h != NULL);
 	CHECK_OK(mt_heap_ids_new(&fresh, h, &base, &err));
 	CHECK_EQ_I(fresh.n, 50597 - 43151 + 8237); /* target's 15,683 new ids (see the diff test) */
 	mt_heap_free(h);
 	mt_heap_ids_free(&base);
-	h = load_corpus("final.heapsnapshot");
+	h = mt_t_heap_corpus("final.heapsnapshot");
 	CHECK(h != NULL);
 	mt_heap_doms *d = NULL;
 	mt_findings *fs = NULL;
@@ -572,11 +531,11 @@ static void test_heap_compare__corpus_diff(void)
 	mt_error err = MT_ERROR_INIT;
 	mt_heap_census *ca = NULL, *cb = NULL;
 	mt_heap_diff *d = NULL;
-	mt_heap *h = load_corpus("baseline.heapsnapshot");
+	mt_heap *h = mt_t_heap_corpus("baseline.heapsnapshot");
 	CHECK(h != NULL);
 	CHECK_OK(mt_heap_census_of(&ca, h, &err));
 	mt_heap_free(h);
-	h = load_corpus("target.heapsnapshot");
+	h = mt_t_heap_corpus("target.heapsnapshot");
 	CHECK(h != NULL);
 	CHECK_OK(mt_heap_census_of(&cb, h, &err));
 	mt_heap_free(h);

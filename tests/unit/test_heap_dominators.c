@@ -16,6 +16,7 @@
 
 #include "memtracer/memtracer.h"
 #include "memtracer/heap.h"
+#include "heap_testlib.h"
 #include "testlib.h"
 
 #define NONE UINT32_MAX
@@ -40,28 +41,12 @@ typedef struct tnode {
  * in any order (grouped by source here, stably). Ids are 2*i+1 like V8's. */
 static mt_heap *mk_heap(uint32_t n, const tnode *nodes, const tedge *es, uint32_t ne)
 {
-	mt_heap *h = calloc(1, sizeof *h);
-	h->strings = mt_strtab_new();
-	h->nnodes = n;
-	h->node_type = malloc(n ? n : 1);
-	h->node_name = malloc((n ? n : 1) * sizeof *h->node_name);
-	h->node_id = malloc((n ? n : 1) * sizeof *h->node_id);
-	h->node_self = malloc((n ? n : 1) * sizeof *h->node_self);
-	h->node_detached = calloc(n ? n : 1, 1);
-	h->first_edge = calloc((size_t)n + 1, sizeof *h->first_edge);
+	mt_heap *h = mt_t_heap_new(n, ne);
 	for (uint32_t i = 0; i < n; i++) {
 		const tnode *t = nodes ? &nodes[i] : NULL;
-		h->node_type[i] = t ? t->type : MT_HN_OBJECT;
-		mt_strtab_intern_cstr(h->strings, t && t->name ? t->name : "", &h->node_name[i]);
-		h->node_id[i] = 2 * i + 1;
-		h->node_self[i] = t ? t->self : 10 + i;
-		h->node_detached[i] = t ? t->detached : 0;
-		h->total_self += h->node_self[i];
+		mt_t_heap_node(h, i, t ? t->name : NULL, t ? t->type : MT_HN_OBJECT, 2 * i + 1, t ? t->self : 10 + i,
+			t ? t->detached : 0);
 	}
-	h->nedges = ne;
-	h->edge_type = malloc(ne ? ne : 1);
-	h->edge_name = malloc((ne ? ne : 1) * sizeof *h->edge_name);
-	h->edge_to = malloc((ne ? ne : 1) * sizeof *h->edge_to);
 	for (uint32_t k = 0; k < ne; k++)
 		h->first_edge[es[k].from + 1]++;
 	for (uint32_t i = 0; i < n; i++)
@@ -942,24 +927,6 @@ static void test_heap_dominators__one_million_nodes(void)
 	mt_heap_free(h);
 }
 
-static mt_heap *load_corpus(const char *name)
-{
-	const char *shared = mt_t_shared();
-	if (!shared)
-		return NULL;
-	char path[1024];
-	snprintf(path, sizeof path, "%s/corpus/v8/%s", shared, name);
-	mt_error err = MT_ERROR_INIT;
-	mt_stream *s = NULL;
-	mt_heap *h = NULL;
-	mt_read_opts o = MT_READ_OPTS_INIT;
-	if (mt_stream_open(&s, path, &err) || mt_heap_read(&h, s, &o, &err)) {
-		fprintf(stderr, "  %s: %s\n", path, err.msg);
-		h = NULL;
-	}
-	mt_stream_close(s);
-	return h;
-}
 
 /* The path text of the first node named @re (of type @type) that is detached. */
 static int path_of(const mt_heap *h, const mt_heap_doms *d, const char *re, int type, int detached,
@@ -994,7 +961,7 @@ static int ends_with(const char *s, const char *suffix)
 
 static void test_heap_dominators__chromium_snapshot(void)
 {
-	mt_heap *h = load_corpus("final.heapsnapshot");
+	mt_heap *h = mt_t_heap_corpus("final.heapsnapshot");
 	if (!h) {
 		printf("# skipped: no shared corpus\n");
 		return;
@@ -1048,7 +1015,7 @@ static void test_heap_dominators__chromium_snapshot(void)
 
 static void test_heap_dominators__node_snapshot(void)
 {
-	mt_heap *h = load_corpus("node-leak.heapsnapshot");
+	mt_heap *h = mt_t_heap_corpus("node-leak.heapsnapshot");
 	if (!h) {
 		printf("# skipped: no shared corpus\n");
 		return;

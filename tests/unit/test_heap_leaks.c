@@ -12,6 +12,7 @@
 
 #include "memtracer/memtracer.h"
 #include "memtracer/heap_leaks.h"
+#include "heap_testlib.h"
 #include "testlib.h"
 
 /* ---- hand-built graphs ---- */
@@ -31,39 +32,12 @@ typedef struct ge {
 /* An mt_heap; edges must be listed grouped by source, sources ascending. */
 static mt_heap *mk(uint32_t n, const gn *nodes, uint32_t ne, const ge *es)
 {
-	mt_heap *h = calloc(1, sizeof *h);
-	h->strings = mt_strtab_new();
-	h->nnodes = n;
-	h->node_type = malloc(n);
-	h->node_name = malloc(n * sizeof *h->node_name);
-	h->node_id = malloc(n * sizeof *h->node_id);
-	h->node_self = malloc(n * sizeof *h->node_self);
-	h->node_detached = malloc(n);
-	h->first_edge = calloc((size_t)n + 1, sizeof *h->first_edge);
-	for (uint32_t i = 0; i < n; i++) {
-		h->node_type[i] = nodes[i].type;
-		mt_strtab_intern_cstr(h->strings, nodes[i].name ? nodes[i].name : "", &h->node_name[i]);
-		h->node_id[i] = 2 * i + 1;
-		h->node_self[i] = 100;
-		h->node_detached[i] = nodes[i].detached;
-		h->total_self += 100;
-	}
-	h->nedges = ne;
-	h->edge_type = malloc(ne ? ne : 1);
-	h->edge_name = malloc((ne ? ne : 1) * sizeof *h->edge_name);
-	h->edge_to = malloc((ne ? ne : 1) * sizeof *h->edge_to);
-	for (uint32_t k = 0; k < ne; k++) {
-		h->first_edge[es[k].from + 1]++;
-		h->edge_type[k] = es[k].type;
-		h->edge_to[k] = es[k].to;
-		if (es[k].type == MT_HE_ELEMENT || es[k].type == MT_HE_HIDDEN)
-			h->edge_name[k] = 0;
-		else
-			mt_strtab_intern_cstr(h->strings, es[k].name ? es[k].name : "", &h->edge_name[k]);
-	}
+	mt_heap *h = mt_t_heap_new(n, ne);
 	for (uint32_t i = 0; i < n; i++)
-		h->first_edge[i + 1] += h->first_edge[i];
-	return h;
+		mt_t_heap_node(h, i, nodes[i].name, nodes[i].type, 2 * i + 1, 100, nodes[i].detached);
+	for (uint32_t k = 0; k < ne; k++)
+		mt_t_heap_edge(h, k, es[k].from, es[k].to, es[k].type, es[k].name, 0);
+	return mt_t_heap_done(h);
 }
 
 #define NN(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
@@ -147,21 +121,6 @@ static void test_heap_leaks__propagation_rejects_bad_graphs(void)
 
 /* ---- the shared corpus ---- */
 
-static mt_heap *load_corpus(const char *name)
-{
-	const char *sh = mt_t_shared();
-	if (!sh)
-		return NULL;
-	char p[4096];
-	snprintf(p, sizeof p, "%s/corpus/v8/%s", sh, name);
-	mt_heap *h = NULL;
-	mt_error err = MT_ERROR_INIT;
-	if (mt_heap_load(&h, p, NULL, &err)) {
-		fprintf(stderr, "# %s: %s\n", p, err.msg);
-		return NULL;
-	}
-	return h;
-}
 
 /* Detached DOM nodes after propagation, their self size sum. */
 static void count_detached(const mt_heap *h, uint32_t *n, uint64_t *self)
@@ -188,7 +147,7 @@ static void test_heap_leaks__corpus_propagated_counts(void)
 		uint32_t n;
 	} want[] = { { "baseline.heapsnapshot", 1 }, { "target.heapsnapshot", 51 }, { "final.heapsnapshot", 85 } };
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		mt_heap *h = load_corpus(want[i].file);
+		mt_heap *h = mt_t_heap_corpus(want[i].file);
 		if (!h) {
 			printf("# skipped: no shared corpus\n");
 			return;
@@ -216,7 +175,7 @@ typedef struct run {
 static int run_leaks(run *r, const char *file)
 {
 	memset(r, 0, sizeof *r);
-	r->h = load_corpus(file);
+	r->h = mt_t_heap_corpus(file);
 	if (!r->h)
 		return 0;
 	mt_error err = MT_ERROR_INIT;
