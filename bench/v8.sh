@@ -10,8 +10,9 @@
 #   read          memtracer info FILE                      (reading only; no memlab equivalent)
 #   dominators    memtracer dominators -n 20 FILE          vs  memlab analyze object-size --snapshot FILE
 #   detached-dom  memtracer leaks FILE                     vs  memlab analyze detached-DOM --snapshot FILE
-# and prints wall seconds, peak RSS and memlab/memtracer ratios, with the load
-# average before and after. See bench/README.md, section "V8 heap snapshots".
+# and prints wall seconds, CPU seconds (user+sys: less disturbed by other jobs on
+# a shared machine), peak RSS and memlab/memtracer ratios, with the load average
+# before and after. See bench/README.md, section "V8 heap snapshots".
 #
 # Environment (all optional):
 #   MEMTRACER      memtracer binary (else BUILD_DIR/cli/memtracer, built here)
@@ -99,23 +100,25 @@ done
 want() { [ -z "$ONLY" ] && return 0; case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 
 ROWS=()
-# measure TASK TOOL NRUNS CMD... : best wall, lowest peak RSS; a failed run is
-# recorded with the numbers at failure and the last line of its stderr
+# measure TASK TOOL NRUNS CMD... : best wall, best CPU (user+sys), lowest peak RSS; a
+# failed run is recorded with the numbers at failure and the last line of its stderr
 measure() {
-	local task=$1 tool=$2 n=$3 i s kb best_s="" best_kb="" tf=$OUT/.time status=ok f
+	local task=$1 tool=$2 n=$3 i s kb u sy c best_s="" best_c="" best_kb="" tf=$OUT/.time status=ok f
 	shift 3
 	f=$OUT/${task//\//-}.${tool%% *}
 	for ((i = 0; i < n; i++)); do
-		if ! "$TIME" -f '%e %M' -o "$tf" "$@" >"$f.$i.out" 2>"$f.$i.err"; then
+		if ! "$TIME" -f '%e %M %U %S' -o "$tf" "$@" >"$f.$i.out" 2>"$f.$i.err"; then
 			status="FAILED: $(grep -a -m1 -o -E 'heap out of memory|Killed|Error[^.]*' "$f.$i.err" || tail -n 1 "$f.$i.err")"
 		fi
-		read -r s kb < <(tail -n 1 "$tf")
+		read -r s kb u sy < <(tail -n 1 "$tf")
+		c=$(awk -v a="$u" -v b="$sy" 'BEGIN { printf "%.2f", a + b }')
 		if [ -z "$best_s" ] || awk -v a="$s" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then best_s=$s; fi
+		if [ -z "$best_c" ] || awk -v a="$c" -v b="$best_c" 'BEGIN { exit !(a < b) }'; then best_c=$c; fi
 		if [ -z "$best_kb" ] || [ "$kb" -lt "$best_kb" ]; then best_kb=$kb; fi
 		[ "$status" = ok ] || break
 	done
-	log "  $task  $tool: ${best_s}s  $((best_kb / 1024)) MB  $status"
-	ROWS+=("$task|$tool|$best_s|$best_kb|$status")
+	log "  $task  $tool: ${best_s}s (cpu ${best_c}s)  $((best_kb / 1024)) MB  $status"
+	ROWS+=("$task|$tool|$best_s|$best_kb|$status|$best_c")
 	[ "$status" = ok ]
 }
 
@@ -152,20 +155,21 @@ LOAD_AFTER=$(uptime | sed 's/.*load average: //')
 printf '\n'
 for entry in "${SNAPS[@]}"; do printf '%s: %s, %s bytes\n' "${entry%%:*}" "$(basename "${entry#*:}")" "$(stat -c %s "${entry#*:}")"; done
 printf '%s\n' "$(nproc) cores, load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
-printf '%-18s %-24s %8s %9s %9s %8s  %s\n' task tool "wall s" "peak MB" "time x" "mem x" status
-printf -- '-%.0s' {1..90}
+printf '%-18s %-22s %7s %7s %8s %7s %7s %6s  %s\n' task tool "wall s" "cpu s" "peak MB" "time x" "cpu x" "mem x" status
+printf -- '-%.0s' {1..100}
 printf '\n'
-declare -A MT_S MT_KB
+declare -A MT_S MT_KB MT_C
 for r in "${ROWS[@]}"; do
-	IFS='|' read -r task tool s kb status <<<"$r"
-	[ "$tool" = memtracer ] && MT_S[$task]=$s && MT_KB[$task]=$kb
+	IFS='|' read -r task tool s kb status c <<<"$r"
+	[ "$tool" = memtracer ] && MT_S[$task]=$s && MT_KB[$task]=$kb && MT_C[$task]=$c
 done
 for r in "${ROWS[@]}"; do
-	IFS='|' read -r task tool s kb status <<<"$r"
-	tx="" mx=""
+	IFS='|' read -r task tool s kb status c <<<"$r"
+	tx="" cx="" mx=""
 	if [ "$tool" != memtracer ] && [ -n "${MT_S[$task]:-}" ]; then
 		tx=$(awk -v a="$s" -v b="${MT_S[$task]}" 'BEGIN { printf "%.1fx", a / (b > 0 ? b : 0.01) }')
+		cx=$(awk -v a="$c" -v b="${MT_C[$task]}" 'BEGIN { printf "%.1fx", a / (b > 0 ? b : 0.01) }')
 		mx=$(awk -v a="$kb" -v b="${MT_KB[$task]}" 'BEGIN { printf "%.2fx", a / b }')
 	fi
-	printf '%-18s %-24s %8s %9d %9s %8s  %s\n' "$task" "$tool" "$s" "$((kb / 1024))" "$tx" "$mx" "$status"
+	printf '%-18s %-22s %7s %7s %8d %7s %7s %6s  %s\n' "$task" "$tool" "$s" "$c" "$((kb / 1024))" "$tx" "$cx" "$mx" "$status"
 done
