@@ -12,10 +12,12 @@
 #   alloc-samples  the same for jdk.ObjectAllocationSample (one per event, counted per stack)
 #   info           memtracer info FILE  vs  jfr summary FILE
 # Folded outputs must be equal (as tests/conformance/jfr_folded.sh checks on
-# the corpus); the script fails when they differ. Prints wall seconds, peak
-# RSS, the private (anonymous) peak of memtracer (the recording is mapped, so
-# its peak RSS also counts the file's pages it touched), and JDK/memtracer
-# ratios, with the load average before and after. No timing is asserted.
+# the corpus); the script fails when they differ. Prints wall seconds, user +
+# system CPU seconds (less disturbed than wall time when other jobs share the
+# cores), peak RSS, the private (anonymous) peak of memtracer (the recording is
+# mapped, so its peak RSS also counts the file's pages it touched), and
+# JDK/memtracer ratios, with the load average before and after. No timing is
+# asserted.
 #
 # Environment (all optional):
 #   MEMTRACER      memtracer binary (else BUILD_DIR/cli/memtracer, built here)
@@ -64,11 +66,11 @@ javac -d "$DIR/classes" "$ROOT/tests/conformance/JfrFolded.java"
 
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
-# run OUT CMD...: one timed run; sets secs, mb, anon_mb (peak private RSS, sampled every 10 ms)
+# run OUT CMD...: one timed run; sets secs, cpu (user + system s), mb, anon_mb (peak private RSS, sampled every 10 ms)
 run() {
 	local out=$1
 	shift
-	"$TIME" -f '%e %M' -o "$DIR/time" "$@" >"$out" 2>"$DIR/err" &
+	"$TIME" -f '%e %M %U %S' -o "$DIR/time" "$@" >"$out" 2>"$DIR/err" &
 	local tpid=$! peak=0 a
 	while kill -0 "$tpid" 2>/dev/null; do
 		# the timed program is GNU time's only child
@@ -79,22 +81,24 @@ run() {
 		sleep 0.01
 	done
 	wait "$tpid" || { log "failed: $* ($(head -2 "$DIR/err"))"; return 1; }
-	read -r secs kb <"$DIR/time"
+	read -r secs kb usr sys <"$DIR/time"
+	cpu=$(awk "BEGIN { printf \"%.2f\", $usr + $sys }")
 	mb=$((kb / 1024))
 	anon_mb=$((peak / 1024))
 }
 
 # best of RUNS memtracer runs
 best() {
-	local out=$1 bs= bm= ba=
+	local out=$1 bs= bc= bm= ba=
 	shift
 	for _ in $(seq "$RUNS"); do
 		run "$out" "$@" || return 1
 		if [ -z "$bs" ] || awk "BEGIN { exit !($secs < $bs) }"; then bs=$secs; fi
+		if [ -z "$bc" ] || awk "BEGIN { exit !($cpu < $bc) }"; then bc=$cpu; fi
 		if [ -z "$bm" ] || [ "$mb" -lt "$bm" ]; then bm=$mb; fi
 		if [ -z "$ba" ] || [ "$anon_mb" -lt "$ba" ]; then ba=$anon_mb; fi
 	done
-	secs=$bs mb=$bm anon_mb=$ba
+	secs=$bs cpu=$bc mb=$bm anon_mb=$ba
 }
 
 norm() { awk '{ v = $NF; s = substr($0, 1, length($0) - length(v) - 1); if (v != 0 && s != "") print s " " v }' | LC_ALL=C sort; }
@@ -102,10 +106,10 @@ norm() { awk '{ v = $NF; s = substr($0, 1, length($0) - length(v) - 1); if (v !=
 size=$(stat -L -c %s "$REC")
 log "recording: $REC, $size bytes ($((size / 1048576)) MB)"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
-printf '%-14s %-32s %8s %9s %9s %8s %8s\n' task tool "wall s" "peak MB" "anon MB" "time x" "mem x"
-printf '%s\n' "------------------------------------------------------------------------------------------"
+printf '%-14s %-30s %7s %7s %8s %8s %7s %7s %7s\n' task tool "wall s" "cpu s" "peak MB" "anon MB" "wall x" "cpu x" "mem x"
+printf '%s\n' "---------------------------------------------------------------------------------------------------"
 fail=0
-row() { printf '%-14s %-32s %8.2f %9d %9s %8s %8s\n' "$@"; }
+row() { printf '%-14s %-30s %7.2f %7.2f %8d %8s %7s %7s %7s\n' "$@"; }
 ratio() { awk "BEGIN { if ($2 > 0) printf \"%.1fx\", $1 / $2; else print \"-\" }"; }
 
 for spec in cpu:jdk.ExecutionSample alloc-samples:jdk.ObjectAllocationSample; do
@@ -113,10 +117,11 @@ for spec in cpu:jdk.ExecutionSample alloc-samples:jdk.ObjectAllocationSample; do
 	ev=${spec#*:}
 	want "$task" || continue
 	run "$DIR/ref-$task.txt" java -Xmx4g -cp "$DIR/classes" JfrFolded --event "$ev" "$REC" || { fail=1; continue; }
-	js=$secs jm=$mb
+	js=$secs jc=$cpu jm=$mb
 	best "$DIR/got-$task.txt" "$MT" convert --to folded --sample-index "$task" "$REC" || { fail=1; continue; }
-	row "$task" "memtracer convert --to folded" "$secs" "$mb" "$anon_mb" "" ""
-	row "$task" "JDK RecordingFile (JfrFolded)" "$js" "$jm" "" "$(ratio "$js" "$secs")" "$(ratio "$jm" "$mb")"
+	row "$task" "memtracer convert --to folded" "$secs" "$cpu" "$mb" "$anon_mb" "" "" ""
+	row "$task" "JDK RecordingFile (JfrFolded)" "$js" "$jc" "$jm" "" "$(ratio "$js" "$secs")" "$(ratio "$jc" "$cpu")" \
+		"$(ratio "$jm" "$mb")"
 	if cmp -s <(norm <"$DIR/ref-$task.txt") <(norm <"$DIR/got-$task.txt"); then
 		log "  $task: same $(norm <"$DIR/ref-$task.txt" | wc -l) stacks in both"
 	else
@@ -127,10 +132,11 @@ done
 
 if want info; then
 	best "$DIR/info.txt" "$MT" info "$REC"
-	row info "memtracer info" "$secs" "$mb" "$anon_mb" "" ""
+	row info "memtracer info" "$secs" "$cpu" "$mb" "$anon_mb" "" "" ""
 	if [ -n "$JFR_TOOL" ]; then
-		ms=$secs mm=$mb
-		run "$DIR/summary.txt" "$JFR_TOOL" summary "$REC" && row info "jfr summary" "$secs" "$mb" "" "$(ratio "$secs" "$ms")" "$(ratio "$mb" "$mm")"
+		ms=$secs mc=$cpu mm=$mb
+		run "$DIR/summary.txt" "$JFR_TOOL" summary "$REC" &&
+			row info "jfr summary" "$secs" "$cpu" "$mb" "" "$(ratio "$secs" "$ms")" "$(ratio "$cpu" "$mc")" "$(ratio "$mb" "$mm")"
 	else
 		log "  info: no jfr tool on PATH, peer skipped"
 	fi

@@ -1591,23 +1591,35 @@ static int same_folds(const char *jfr, fold *want, fold *got)
 	return same;
 }
 
+/* a jfr-parser expected file (inflated) as one NUL-terminated string, or NULL */
+static char *jfr_parser_expected(const char *expected, size_t *len)
+{
+	char rel[512];
+	snprintf(rel, sizeof rel, "fixtures/grafana__jfr-parser/parser/testdata/%s", expected);
+	mt_input in;
+	if (load(&in, rel))
+		return NULL;
+	char *text = malloc(in.len + 1);
+	memcpy(text, in.data, in.len);
+	text[in.len] = '\0';
+	*len = in.len;
+	mt_input_free(&in);
+	return text;
+}
+
 static void check_jfr_parser(const char *jfr, const char *expected, uint32_t col)
 {
 	fold got;
 	if (jfr_parser_got(jfr, col, &got))
 		MT_FAIL_("cannot read %s", jfr);
-	char rel[512];
-	snprintf(rel, sizeof rel, "fixtures/grafana__jfr-parser/parser/testdata/%s", expected);
-	mt_input in;
-	if (load(&in, rel)) {
+	size_t len;
+	char *text = jfr_parser_expected(expected, &len);
+	if (!text) {
 		fold_free(&got);
 		MT_FAIL_("cannot read %s", expected);
 	}
-	kv *eitems = calloc(in.len / 4 + 2, sizeof *eitems);
+	kv *eitems = calloc(len / 4 + 2, sizeof *eitems);
 	size_t en = 0;
-	char *text = malloc(in.len + 1);
-	memcpy(text, in.data, in.len);
-	text[in.len] = '\0';
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		char *br = strstr(line, " [");
 		if (!br)
@@ -1618,7 +1630,6 @@ static void check_jfr_parser(const char *jfr, const char *expected, uint32_t col
 		en++;
 	}
 	free(text);
-	mt_input_free(&in);
 	fold want;
 	fold_agg(eitems, en, &want);
 	CHECK(same_folds(jfr, &want, &got));
@@ -1634,17 +1645,12 @@ static void check_jfr_parser_pprof(const char *jfr, const char *expected, uint32
 	fold got;
 	if (jfr_parser_got(jfr, col, &got))
 		MT_FAIL_("cannot read %s", jfr);
-	char rel[512];
-	snprintf(rel, sizeof rel, "fixtures/grafana__jfr-parser/parser/testdata/%s", expected);
-	mt_input in;
-	if (load(&in, rel)) {
+	size_t len;
+	char *text = jfr_parser_expected(expected, &len);
+	if (!text) {
 		fold_free(&got);
 		MT_FAIL_("cannot read %s", expected);
 	}
-	char *text = malloc(in.len + 1);
-	memcpy(text, in.data, in.len);
-	text[in.len] = '\0';
-	mt_input_free(&in);
 	size_t nl = 0;
 	for (size_t i = 0; text[i]; i++)
 		nl += text[i] == '\n';
@@ -1668,9 +1674,9 @@ static void check_jfr_parser_pprof(const char *jfr, const char *expected, uint32
 		if (!colon || colon == name || colon[-1] != ' ')
 			continue;
 		colon[-1] = '\0';
-		size_t len = strlen(name) + strlen(colon) + 1;
-		locs[id] = malloc(len);
-		snprintf(locs[id], len, "%s%s", name, colon);
+		size_t sz = strlen(name) + strlen(colon) + 1;
+		locs[id] = malloc(sz);
+		snprintf(locs[id], sz, "%s%s", name, colon);
 	}
 	kv *items = calloc(n + 1, sizeof *items);
 	size_t en = 0;
