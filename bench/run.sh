@@ -11,8 +11,10 @@
 #   MEMTRACER      memtracer binary to use (else build-bench/cli/memtracer, built here)
 #   BUILD_DIR      build folder [build-bench]
 #   DATA_DIR       where inputs and outputs go [bench/data]
-#   RUNS           memtracer runs per task, best is kept [3]
+#   RUNS           memtracer runs per task [3]
 #   PEER_RUNS      runs per task for the (slow) peer tools [1]
+#   STAT           median (default) or best: which of the runs' wall times and
+#                  peak RSS (each taken on its own) a row shows
 #   PPROF_SAMPLES  samples in the synthetic pprof [1000000]
 #   FOLDED_LINES   lines in the big folded file [1000000]
 #   ONLY           space-separated task names to run (default: all), e.g. "top flame-200k"
@@ -30,6 +32,8 @@ PPROF_SAMPLES=${PPROF_SAMPLES:-1000000}
 FOLDED_LINES=${FOLDED_LINES:-1000000}
 ONLY=${ONLY:-}
 SKIP_PEERS=${SKIP_PEERS:-0}
+STAT=${STAT:-median}
+case $STAT in median | best) ;; *) printf 'run.sh: STAT must be median or best\n' >&2; exit 2 ;; esac
 TIME=/usr/bin/time
 
 log() { printf '%s\n' "$*" >&2; }
@@ -122,11 +126,12 @@ want() {
 	return 1
 }
 
-# measure TASK TOOL NRUNS STDOUT CMD... : best (lowest) wall and peak RSS of NRUNS runs
+# measure TASK TOOL NRUNS STDOUT CMD... : the median (STAT=median, default) or the
+# best (STAT=best) wall time and peak RSS of NRUNS runs, each taken on its own
 measure() {
 	local task=$1 tool=$2 n=$3 out=$4
 	shift 4
-	local best_s="" best_kb="" i s kb tf=$OUT/.time
+	local i s kb tf=$OUT/.time walls=() rss=()
 	for ((i = 0; i < n; i++)); do
 		if ! "$TIME" -f '%e %M' -o "$tf" "$@" >"$out" 2>"$OUT/.stderr"; then
 			log "FAILED ($task, $tool): $*"
@@ -135,11 +140,22 @@ measure() {
 			return 0
 		fi
 		read -r s kb < <(tail -n 1 "$tf")
-		if [ -z "$best_s" ] || awk -v a="$s" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then best_s=$s; fi
-		if [ -z "$best_kb" ] || [ "$kb" -lt "$best_kb" ]; then best_kb=$kb; fi
+		walls+=("$s")
+		rss+=("$kb")
 	done
-	log "  $task  $tool: ${best_s}s  $((best_kb / 1024)) MB"
-	ROWS+=("$task|$tool|$best_s|$best_kb")
+	s=$(pick "${walls[@]}")
+	kb=$(pick "${rss[@]}")
+	log "  $task  $tool: ${s}s  $((kb / 1024)) MB  ($STAT of $n: ${walls[*]} s; load $(cut -d' ' -f1 /proc/loadavg 2>/dev/null))"
+	ROWS+=("$task|$tool|$s|$kb")
+}
+
+# pick VALUES... : their median (the lower middle one for an even count) or minimum
+pick() {
+	if [ "$STAT" = best ]; then
+		printf '%s\n' "$@" | sort -g | head -n 1
+	else
+		printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"
+	fi
 }
 
 peer() { # peer TASK TOOL STDOUT CMD...
@@ -160,7 +176,7 @@ log "  $PB: $(mb "$PB") (uncompressed pprof, $PPROF_SAMPLES samples)"
 log "  $PBGZ: $(mb "$PBGZ") (same, gzip -1)"
 log "  $F1M: $(mb "$F1M"), $(lines "$F1M") lines"
 log "  $F200K: $(mb "$F200K"), $(lines "$F200K") lines"
-log "memtracer: best of $RUNS; peers: best of $PEER_RUNS; load average now: $(cut -d" " -f1-3 /proc/loadavg 2>/dev/null)"
+log "memtracer: $STAT of $RUNS; peers: $STAT of $PEER_RUNS; load average now: $(cut -d" " -f1-3 /proc/loadavg 2>/dev/null)"
 log ""
 
 if want top; then
