@@ -19,6 +19,15 @@ void jfr_b_cstate_free(cstate *s)
 	JLFA(bytes, s->methods);
 	JLFA(bytes, s->threads);
 	JLFA(bytes, s->ftypes);
+	Word_t idx = 0;
+	PWord_t v;
+	JLF(v, s->floc, idx);
+	while (v) {
+		Pvoid_t inner = (Pvoid_t)*v;
+		JLFA(bytes, inner);
+		JLN(v, s->floc, idx);
+	}
+	JLFA(bytes, s->floc);
 	(void)bytes;
 	free(s->kind);
 	free(s->lay_of);
@@ -324,6 +333,34 @@ int jfr_b_resolve_stack(builder *b, cstate *s, const jfr_field *sfd, const jfr_v
 				} else if (jfr_read_value(f, c, &ar, ffd->cls, &fl, fv)) {
 					return f->err->code;
 				}
+				/* a (method, line, frame type) seen before in this chunk: its location */
+				int64_t line = fv[1].set ? (int64_t)fv[1].u : 0;
+				PWord_t fslot = NULL;
+				if (mfd && mfd->cp && fv[0].set && (!tfd || tfd->cp) && line == (int32_t)line &&
+				    (!fv[2].set || fv[2].u < 0xffffffffu)) {
+					Word_t k2 = (Word_t)((uint64_t)(uint32_t)(int32_t)line << 32 |
+						(fv[2].set && tfd ? fv[2].u + 1 : 0));
+					PWord_t s1, hit = NULL;
+					JLG(s1, s->floc, (Word_t)fv[0].u);
+					if (s1) {
+						Pvoid_t inner = (Pvoid_t)*s1;
+						JLG(hit, inner, k2);
+					}
+					if (hit) {
+						int rc = push_loc(b, s, (uint32_t)(*hit - 1));
+						if (rc)
+							return rc;
+						continue;
+					}
+					JLI(s1, s->floc, (Word_t)fv[0].u);
+					if (s1 == PJERR)
+						return jfr_b_oom(b);
+					Pvoid_t inner = (Pvoid_t)*s1;
+					JLI(fslot, inner, k2);
+					*s1 = (Word_t)inner;
+					if (fslot == PJERR)
+						return jfr_b_oom(b);
+				}
 				uint8_t lang = MT_LANG_NATIVE;
 				int rc = frame_type_lang(b, s, tfd, &fv[2], &lang);
 				mt_str_id nm = 0;
@@ -333,11 +370,12 @@ int jfr_b_resolve_stack(builder *b, cstate *s, const jfr_field *sfd, const jfr_v
 					rc = jfr_b_oom(b);
 				if (rc)
 					return rc;
-				int64_t line = fv[1].set ? (int64_t)fv[1].u : 0;
 				const char *nms = mt_profile_str(b->p, nm);
 				uint32_t loc;
 				if (mt_profile_frame(b->p, nms, strlen(nms), "", 0, line, (mt_lang)lang, &loc))
 					return jfr_b_oom(b);
+				if (fslot)
+					*fslot = (Word_t)loc + 1;
 				if ((rc = push_loc(b, s, loc)))
 					return rc;
 			}

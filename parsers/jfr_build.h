@@ -46,6 +46,7 @@ typedef struct cstate {
 	Pvoid_t methods;             /* JudyL: method id -> (name id << 8 | lang) + 1 */
 	Pvoid_t threads;             /* JudyL: thread id -> profile string id + 1 */
 	Pvoid_t ftypes;              /* JudyL: frame type id -> lang + 1 */
+	Pvoid_t floc;                /* JudyL: method id -> JudyL (line << 32 | frame type id + 1) -> location + 1 */
 	jfr_layout lc[JFR_B_NLAYOUTS];  /* cached layouts, see JFR_B_L_* */
 	stack_ref *sref;
 	size_t nsref, cap_sref;
