@@ -654,8 +654,18 @@ int mt_read_jfr(mt_profile **out, const uint8_t *data, size_t len, const mt_read
 	return mt_read_jfr_ex(out, data, len, NULL, o, err);
 }
 
-int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_jfr_opts *jo,
-	const mt_read_opts *o, mt_error *err)
+/* the order in which the default column is chosen: the first with a non-zero total */
+static const int default_order[] = { MT_JFR_COL_CPU, MT_JFR_COL_WALL, MT_JFR_COL_ALLOC, MT_JFR_COL_LOCK,
+	MT_JFR_COL_PARK, MT_JFR_COL_NATIVE };
+
+/*
+ * With @guess, an aggregated reading without a column reads only the column
+ * that will be the default: the first of default_order whose events the
+ * recording has (the earlier ones have no events, so a zero total). Should
+ * that column's total be zero, everything is read again (guess 0).
+ */
+static int read_jfr(mt_profile **out, const uint8_t *data, size_t len, const mt_jfr_opts *jo,
+	const mt_read_opts *o, mt_error *err, int guess)
 {
 	mt_error local = MT_ERROR_INIT;
 	if (!err)
@@ -672,6 +682,7 @@ int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_j
 	scan s;
 	memset(&s, 0, sizeof s);
 	mt_profile *p = NULL;
+	int retry = 0;
 	int rc = jfr_file_init(&f, data, len, err);
 	if (rc)
 		goto done;
@@ -711,6 +722,28 @@ int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_j
 		if ((s.rows[i].name == b->ev_name[EV_ALLOC_SAMPLE] || s.rows[i].name == b->ev_name_1_0[EV_ALLOC_SAMPLE]) &&
 		    s.rows[i].count)
 			b->use_alloc_sample = 1;
+	int guessed = 0;
+	if (guess && only < 0 && x.aggregate && !b->event) {
+		uint64_t kc[EV__COUNT] = { 0 };
+		for (size_t i = 0; i < s.nrows; i++)
+			for (int e = 1; e < EV__COUNT; e++)
+				if (s.rows[i].name == b->ev_name[e] || s.rows[i].name == b->ev_name_1_0[e])
+					kc[e] += s.rows[i].count;
+		if (b->use_alloc_sample)
+			kc[EV_TLAB_NEW] = kc[EV_TLAB_OUT] = 0;
+		for (size_t i = 0; only < 0 && i < sizeof default_order / sizeof default_order[0]; i++) {
+			uint64_t n = 0;
+			for (int e = 1; e < EV__COUNT; e++)
+				if (col_kinds[default_order[i]] & (1u << e))
+					n += kc[e];
+			if (n)
+				only = default_order[i];
+		}
+		if (only >= 0) {
+			x.kinds = col_kinds[only];
+			guessed = 1;
+		}
+	}
 	if (b->event) {
 		if (mt_strtab_intern_cstr(f.names, b->event, &b->event_name) ||
 		    mt_profile_add_value_type(p, "events", "count", 0, NULL))
@@ -772,12 +805,14 @@ int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_j
 	} while (off < len);
 
 	/* default column */
-	static const int order[] = { MT_JFR_COL_CPU, MT_JFR_COL_WALL, MT_JFR_COL_ALLOC, MT_JFR_COL_LOCK,
-		MT_JFR_COL_PARK, MT_JFR_COL_NATIVE };
+	if (guessed && mt_profile_total(p, (uint32_t)only) == 0) {
+		retry = 1;   /* the guess was wrong: read every column */
+		goto done;
+	}
 	int def = only >= 0 ? only : MT_JFR_COL_CPU;
-	for (size_t i = 0; !b->event && only < 0 && i < sizeof order / sizeof order[0]; i++)
-		if (mt_profile_total(p, (uint32_t)order[i]) != 0) {
-			def = order[i];
+	for (size_t i = 0; !b->event && only < 0 && i < sizeof default_order / sizeof default_order[0]; i++)
+		if (mt_profile_total(p, (uint32_t)default_order[i]) != 0) {
+			def = default_order[i];
 			break;
 		}
 	const char *dn = b->event ? "events" : col_type[def];
@@ -820,5 +855,13 @@ done:
 	scan_free(&s);
 	jfr_file_free(&f);
 	mt_profile_free(p);
+	if (retry)
+		return read_jfr(out, data, len, jo, o, err, 0);
 	return rc;
+}
+
+int mt_read_jfr_ex(mt_profile **out, const uint8_t *data, size_t len, const mt_jfr_opts *jo,
+	const mt_read_opts *o, mt_error *err)
+{
+	return read_jfr(out, data, len, jo, o, err, 1);
 }

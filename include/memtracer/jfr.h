@@ -190,6 +190,9 @@ typedef struct mt_jfr_opts {
 	 * Non-zero: samples with the same stack (and thread) are added into
 	 * one, without the "time_ns" label (the "thread" label stays). For
 	 * outputs that show no per-sample labels (flame graphs, top, folded).
+	 * Without @column, only the column that becomes the default is read
+	 * (guessed from the event counts; everything is read when the guess
+	 * turns out to have a zero total).
 	 */
 	int aggregate;
 	/* Only events that start in [from, to) (see mt_time_bound). */

@@ -916,6 +916,8 @@ static void test_jfr__one_column_equals_full_on_corpus(void)
 	static const char *const files[] = { "corpus/jfr/contention-alloc-multichunk.jfr", "corpus/jfr/cpu-hotpaths.jfr",
 		"corpus/jfr/leak-oldobjects.jfr", "fixtures/grafana__jfr-parser/parser/testdata/goland-multichunk.jfr.gz",
 		"fixtures/grafana__jfr-parser/parser/testdata/wall.jfr.gz",
+		"fixtures/grafana__jfr-parser/parser/testdata/async-profiler.jfr.gz",
+		"fixtures/grafana__jfr-parser/parser/testdata/nativemem.jfr.gz",
 		"fixtures/grafana__jfr-parser/parser/testdata/FastSlow_2024_01_16_180855.jfr.gz",
 		"fixtures/openjdk__jmc/core/tests/org.openjdk.jmc.flightrecorder.rules.jdk.test/src/main/resources/jfr/jdk21.jfr" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -945,6 +947,27 @@ static void test_jfr__one_column_equals_full_on_corpus(void)
 			fold_profile(p, c, 1, 0, &f2);
 			if (f1.n != f2.n)
 				MT_FAIL_("%s %s: %zu stacks, one-column reading %zu", files[i], cols[c], f1.n, f2.n);
+			for (size_t j = 0; j < f1.n && j < f2.n; j++) {
+				CHECK_EQ_S(f2.lines[j], f1.lines[j]);
+				CHECK_EQ_I(f2.vals[j], f1.vals[j]);
+			}
+			fold_free(&f1);
+			fold_free(&f2);
+			mt_profile_free(p);
+		}
+		/* aggregated without a column: only the default column is read, and it is the full one's */
+		mt_jfr_opts ja = MT_JFR_OPTS_INIT;
+		ja.aggregate = 1;
+		mt_profile *p = NULL;
+		CHECK_OK(mt_read_jfr_ex(&p, in.data, in.len, &ja, NULL, &err));
+		if (p) {
+			uint32_t dc = mt_profile_default_column(full);
+			CHECK_EQ_S(mt_profile_str(p, p->default_sample_type), mt_profile_str(full, full->default_sample_type));
+			CHECK_EQ_I(mt_profile_default_column(p), dc);
+			fold f1, f2;
+			fold_profile(full, dc, 1, 0, &f1);
+			fold_profile(p, dc, 1, 0, &f2);
+			CHECK_EQ_I(f2.n, f1.n);
 			for (size_t j = 0; j < f1.n && j < f2.n; j++) {
 				CHECK_EQ_S(f2.lines[j], f1.lines[j]);
 				CHECK_EQ_I(f2.vals[j], f1.vals[j]);
