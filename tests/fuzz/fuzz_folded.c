@@ -8,7 +8,11 @@
  * - writing the tree as folded text and reading that back gives the same
  *   root total (compared as exact decimals: the re-read may use fewer
  *   decimals once trailing zeros are gone) and the same number of distinct
- *   stacks (tree nodes with a non-zero self value).
+ *   stacks (tree nodes with a non-zero self value);
+ * - the direct reader mt_read_folded_tree() (the fast path of `flame`)
+ *   agrees with mt_read_folded() + mt_tree_build(): the same result code
+ *   and error (offset and message), and on success a tree whose folded
+ *   text is byte-identical.
  * A violation calls abort().
  */
 #include <stdint.h>
@@ -61,6 +65,31 @@ static void quiet(void *ctx, const char *path, const char *msg)
 	(void)msg;
 }
 
+/* mt_read_folded_tree on the same input: the same outcome as @rc/@err, and
+ * when both succeed the same folded text as @want. */
+static void check_direct(const uint8_t *data, size_t size, const mt_read_opts *opts, int rc,
+	const mt_error *err, const mt_membuf *want)
+{
+	mt_tree *t = NULL;
+	mt_error e2 = MT_ERROR_INIT;
+	int rc2 = mt_read_folded_tree(&t, data, size, opts, &e2);
+	if (rc2 != rc || (rc != 0 && (e2.offset != err->offset || strcmp(e2.msg, err->msg) != 0)))
+		fail("mt_read_folded_tree and mt_read_folded disagree", &e2);
+	if (rc != 0) {
+		if (t)
+			fail("tree returned with an error", &e2);
+		return;
+	}
+	mt_membuf mb = { 0 };
+	mt_sink sink = mt_sink_membuf(&mb);
+	if (mt_write_folded(t, 0, &sink, &e2) != 0)
+		fail("mt_write_folded (direct tree)", &e2);
+	if (mb.len != want->len || (mb.len && memcmp(mb.data, want->data, mb.len) != 0))
+		fail("the direct tree differs from the profile's tree", NULL);
+	mt_membuf_free(&mb);
+	mt_tree_free(t);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	mt_read_opts opts = MT_READ_OPTS_INIT;
@@ -68,11 +97,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.strict = size > 0 && data[0] == 's';   /* exercise the strict path too */
 	mt_profile *p = NULL;
 	mt_error err = MT_ERROR_INIT;
-	if (mt_read_folded(&p, data, size, &opts, &err) != 0) {
+	int rc = mt_read_folded(&p, data, size, &opts, &err);
+	if (rc != 0) {
 		if (p)
 			fail("profile returned with an error", &err);
 		if (err.code == 0 || !err.msg[0])
 			fail("error without code or message", &err);
+		check_direct(data, size, &opts, rc, &err, NULL);
 		return 0;
 	}
 	if (!p)
@@ -99,6 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mt_sink sink = mt_sink_membuf(&mb);
 	if (mt_write_folded(t, 0, &sink, &err) != 0)
 		fail("mt_write_folded", &err);
+
+	check_direct(data, size, &opts, 0, &err, &mb);
 
 	uint32_t distinct = nonzero_nodes(t);
 	if ((distinct == 0) != (mb.len == 0))
