@@ -431,7 +431,7 @@ int cmd_convert(int argc, char **argv)
 	const char *outp = "-", *to = NULL, *format = NULL;
 	int no_gzip = 0;
 	const cli_opt opts[] = {
-		{ "to", 0, OPT_STR, &to, "FMT", "folded, pprof or json (any other value is a TIME: the end of the --from window)",
+		{ "to", 0, OPT_STR, &to, "FMT", "folded, pprof or json; any other value is a TIME, the end of the --from window",
 		  "from -o's extension, else folded" },
 		{ "format", 0, OPT_STR, &format, "FMT", "same as --to", NULL },
 		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },

@@ -16,6 +16,11 @@ void cli_help(const char *cmd, const char *usage, const char *about, const cli_o
 	printf("Usage: memtracer %s %s\n\n%s\n\nOptions:\n", cmd, usage, about);
 	for (const cli_opt *o = opts; o->name; o++) {
 		char left[64];
+		int seen = 0; /* a name listed twice (convert's --to: format or TIME) is shown once, as matched */
+		for (const cli_opt *p = opts; p != o && !seen; p++)
+			seen = !strcmp(p->name, o->name);
+		if (seen)
+			continue;
 		if (o->short_name)
 			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "",
 				o->arg ? o->arg : "");

@@ -39,6 +39,7 @@ expect "--help" 0 -- "$BIN" --help
 for c in info top flame convert leaks diff dominators retainers; do
   expect "$c --help" 0 -- "$BIN" $c --help
   check "$c --help shows usage" grep -q "Usage: memtracer $c" "$work/out"
+  check "$c --help lists each option once" test -z "$(grep -oE '^ +(-., )?--[a-z-]+' "$work/out" | sed 's/.*--//' | sort | uniq -d)"
   expect "help $c" 0 -- "$BIN" help $c
   expect "$c unknown option" 2 -- "$BIN" $c --bogus "$CPU"
   expect "$c without input" 2 -- "$BIN" $c
