@@ -56,10 +56,38 @@ void mt_heap_free(mt_heap *h)
 	free(h);
 }
 
-uint32_t mt_heap_edge_from(const mt_heap *h, uint32_t e)
+/* For each block of 2^EDGE_BLOCK_SHIFT edges, the node its first edge leaves from. */
+#define EDGE_BLOCK_SHIFT 8
+struct mt_heap_priv {
+	uint32_t nblocks;
+	uint32_t block_from[];
+};
+
+int mt_heap__index_edges(mt_heap *h)
 {
-	/* the last node whose first edge is <= e (nodes without edges share first_edge) */
-	uint32_t lo = 0, hi = h->nnodes;
+	free(h->priv);
+	h->priv = NULL;
+	if (!h->nnodes || !h->nedges || !h->first_edge)
+		return 0;
+	uint32_t nb = ((h->nedges - 1) >> EDGE_BLOCK_SHIFT) + 1;
+	struct mt_heap_priv *p = malloc(sizeof *p + (size_t)nb * sizeof p->block_from[0]);
+	if (!p)
+		return MT_ENOMEM;
+	p->nblocks = nb;
+	uint32_t u = 0;
+	for (uint32_t b = 0; b < nb; b++) {
+		uint32_t e = b << EDGE_BLOCK_SHIFT;
+		while (u + 1 < h->nnodes && h->first_edge[u + 1] <= e)
+			u++;
+		p->block_from[b] = u;
+	}
+	h->priv = p;
+	return 0;
+}
+
+/* the last node in [lo, hi) whose first edge is <= e (nodes without edges share first_edge) */
+static uint32_t last_first_le(const mt_heap *h, uint32_t e, uint32_t lo, uint32_t hi)
+{
 	while (hi - lo > 1) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (h->first_edge[mid] <= e)
@@ -68,6 +96,24 @@ uint32_t mt_heap_edge_from(const mt_heap *h, uint32_t e)
 			hi = mid;
 	}
 	return lo;
+}
+
+uint32_t mt_heap_edge_from(const mt_heap *h, uint32_t e)
+{
+	const struct mt_heap_priv *p = h->priv;
+	if (p && e < h->nedges && (e >> EDGE_BLOCK_SHIFT) < p->nblocks) {
+		/* the source lies between the sources of this block's and the next block's first edges */
+		uint32_t b = e >> EDGE_BLOCK_SHIFT;
+		uint32_t lo = p->block_from[b];
+		uint32_t hi = b + 1 < p->nblocks ? p->block_from[b + 1] + 1 : h->nnodes;
+		if (lo < hi && hi <= h->nnodes) {
+			uint32_t u = last_first_le(h, e, lo, hi);
+			/* trusted only when it owns the edge (an index out of step with a changed graph is not) */
+			if (h->first_edge[u] <= e && e < h->first_edge[u + 1])
+				return u;
+		}
+	}
+	return last_first_le(h, e, 0, h->nnodes);
 }
 
 /*

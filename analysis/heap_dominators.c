@@ -3,13 +3,18 @@
  * retainer paths of a heap graph, plus their views (labels, the path
  * line, the dominator flame tree, the top-retained rows).
  *
- * Dominators: Lengauer & Tarjan, "A fast algorithm for finding dominators
- * in a flowgraph" (TOPLAS 1979), the simple version (path compression,
- * naive linking: O(E log N)), written without recursion: the DFS walks
- * parent links with a per-vertex edge cursor and eval's path compression
- * uses an explicit stack. Everything is in flat uint32 arrays indexed by
- * DFS number (1 = node 0), so a 20M-node snapshot needs no per-node
- * allocation. The edge set is mt_heap_edge_retains(), evaluated once into
+ * Dominators: semi-NCA (Georgiadis, "Linear-time algorithms for dominators
+ * and related problems", 2005; Lengauer & Tarjan's semidominators, then
+ * each idom as the nearest ancestor of the DFS parent not below its
+ * semidominator), written without recursion: the DFS walks parent links
+ * with a per-vertex edge cursor and eval's path compression reverses the
+ * links it climbs instead of using a stack. Working arrays are flat uint32
+ * indexed by DFS number (1 = node 0), three of them plus a predecessor
+ * list of sources only, and two result columns hold the DFS numbering and
+ * parents until the idoms are known, so a 20M-node snapshot needs no
+ * per-node allocation and about 20 bytes per node (4 per listed
+ * predecessor) beyond the graph. The edge set is
+ * mt_heap_edge_retains(), evaluated once into
  * a bitmap so every pass sees exactly the same edges (see STYLE.md 6).
  * Retained sizes are summed bottom-up in reverse DFS order (a dominator
  * always has a smaller DFS number); distances are a BFS from node 0.
@@ -29,6 +34,7 @@
 #include "mt_internal.h"
 
 #define NONE UINT32_MAX
+#define PRED_BLOCKS 2    /* semi_nca lists predecessors in this many parts */
 
 /* mt_heap_doms plus the retainer-path tree; mt_heap_doms_free frees both. */
 struct doms_full {
@@ -91,73 +97,70 @@ static inline int links(const mt_heap *h, const uint64_t *rb, uint32_t e)
 	return BIT(rb, e) || h->edge_type[e] == MT_HE_SHORTCUT;
 }
 
-/* ---- Lengauer-Tarjan ---- */
-
-typedef struct lt {
-	uint32_t k;             /* reached vertices (DFS numbers 1..k) */
-	uint32_t *dfn;          /* node -> DFS number, 0 = not reached */
-	uint32_t *vert;         /* DFS number -> node */
-	uint32_t *idom;         /* DFS number -> DFS number of the immediate dominator */
-} lt;
-
-static void lt_free(lt *l)
-{
-	free(l->dfn);
-	free(l->vert);
-	free(l->idom);
-}
-
-/* Per DFS number, in one cache line fetch: the forest link, the label,
- * semi(label) (kept beside the label so compress compares without a
- * second lookup), and the semidominator. */
-typedef struct ltv {
-	uint32_t anc, label, lsemi, semi;
-} ltv;
+/* ---- semi-NCA ---- */
 
 /*
- * eval() with path compression, the recursion unrolled onto @stack; also
- * returns semi(eval(v)) in *@semi. Only linked (processed, so final-semi)
- * vertices are ever compressed; an unlinked v is its own answer.
+ * eval(v) for the semidominator step at @w (Georgiadis' semi-NCA): the
+ * vertices numbered above w are linked to their DFS parents (@anc, path
+ * compressed); returns the least label on the forest path from v up to,
+ * not including, the first ancestor numbered <= w. Compression reverses
+ * the anc links on the way up and restores them (to the forest root) on
+ * the way down, so it needs no stack. DFS number 0 is never a vertex and
+ * ends the reversed chain.
  */
-static inline uint32_t lt_eval(ltv *t, uint32_t v, uint32_t *stack, uint32_t *semi)
+static inline uint32_t snca_eval(uint32_t *anc, uint32_t *label, uint32_t v, uint32_t w)
 {
-	if (!t[v].anc) {
-		*semi = t[v].semi;
-		return v;
+	if (anc[v] <= w)
+		return label[v];
+	uint32_t prev = 0, x = v;
+	while (anc[x] > w) {
+		uint32_t up = anc[x];
+		anc[x] = prev;
+		prev = x;
+		x = up;
 	}
-	uint32_t sp = 0;
-	for (uint32_t x = v; t[t[x].anc].anc; x = t[x].anc)
-		stack[sp++] = x;
-	/* deepest first, as the recursion would unwind */
-	while (sp) {
-		uint32_t w = stack[--sp], a = t[w].anc;
-		if (t[a].lsemi < t[w].lsemi) {
-			t[w].label = t[a].label;
-			t[w].lsemi = t[a].lsemi;
-		}
-		t[w].anc = t[a].anc;
+	uint32_t root = anc[x], a = x;
+	for (uint32_t y = prev; y;) {
+		uint32_t down = anc[y];
+		if (label[a] < label[y])
+			label[y] = label[a];
+		anc[y] = root;
+		a = y;
+		y = down;
 	}
-	*semi = t[v].lsemi;
-	return t[v].label;
+	return label[v];
 }
 
-static int lengauer_tarjan(lt *out, const mt_heap *h, const uint64_t *rb, mt_error *err)
+/*
+ * Immediate dominators of the nodes reachable from node 0 over the edges
+ * of @rb. @dfn (nnodes, zeroed) receives each node's DFS number (0 = not
+ * reached, node 0 = 1) and @pv (nnodes + 1) holds the DFS parents while
+ * this runs and the node of each DFS number when it returns; the caller
+ * passes result columns there, so only the ancestor, label and
+ * predecessor arrays are extra. *@idom_out (malloc()ed, indexed by DFS
+ * number) holds the DFS number of each vertex's immediate dominator.
+ *
+ * Predecessors: a pred v of w numbered below w is a semidominator
+ * candidate as it is, so only their minimum is kept (in label[w], which
+ * starts as the DFS parent); only preds numbered above w need eval() and
+ * are listed (sources only, in DFS numbers). Self edges change nothing.
+ */
+static int semi_nca(const mt_heap *h, const uint64_t *rb, uint32_t *dfn, uint32_t *pv,
+	uint32_t **idom_out, uint32_t *k_out, mt_error *err)
 {
 	uint32_t n = h->nnodes;
 	size_t sz = (size_t)n + 1;
-	memset(out, 0, sizeof *out);
-	uint32_t *dfn = calloc(sz, sizeof *dfn);
-	uint32_t *vert = malloc(sz * sizeof *vert);
-	uint32_t *par = malloc(sz * sizeof *par);
-	uint32_t *cur = malloc(sz * sizeof *cur);     /* DFS edge cursor, then eval's stack */
-	ltv *t = NULL;
-	uint32_t *idom = NULL, *bhead = NULL, *bnext = NULL;
+	uint32_t *par = pv;
+	uint32_t *label = malloc(sz * sizeof *label);   /* the DFS edge cursor first */
+	uint32_t *anc = malloc(sz * sizeof *anc);       /* DFS number -> node first */
 	uint32_t *lp = NULL, *lsrc = NULL;
-	int rc = MT_ENOMEM;
-	if (!dfn || !vert || !par || !cur)
-		goto fail;
+	*idom_out = NULL;
+	*k_out = 0;
+	if (!label || !anc)
+		goto oom;
 
 	/* 1. iterative DFS from node 0 over retaining edges, in edge order */
+	uint32_t *cur = label, *vert = anc;
 	uint32_t k = 1, x = 1;
 	dfn[0] = 1;
 	vert[1] = 0;
@@ -180,104 +183,99 @@ static int lengauer_tarjan(lt *out, const mt_heap *h, const uint64_t *rb, mt_err
 		}
 	}
 
-	t = malloc(((size_t)k + 1) * sizeof *t);
-	idom = calloc(sz, sizeof *idom);
-	bhead = calloc(sz, sizeof *bhead);
-	bnext = malloc(sz * sizeof *bnext);
-	if (!t || !idom || !bhead || !bnext)
-		goto fail;
-	for (uint32_t v = 0; v <= k; v++)
-		t[v] = (ltv){ 0, v, v, v };
-
-	/* predecessors: the heap's retainer index when built, else a compact
-	 * one in DFS numbers (reached sources, retaining edges only) */
-	const int local = h->first_retainer == NULL;
-	if (local) {
-		lp = calloc((size_t)k + 2, sizeof *lp);
-		if (!lp)
-			goto fail;
-		uint32_t m = 0;
-		for (uint32_t v = 1; v <= k; v++) {
-			uint32_t node = vert[v];
-			for (uint32_t e = h->first_edge[node]; e < h->first_edge[node + 1]; e++)
-				if (BIT(rb, e)) {
-					lp[dfn[h->edge_to[e]] + 1]++;
-					m++;
-				}
+	/* 2. predecessors: the least lower-numbered one in label[], the
+	 * others counted (lp[t] = where t's list starts) */
+	lp = calloc((size_t)k + 2, sizeof *lp);
+	if (!lp)
+		goto oom;
+	for (uint32_t v = 1; v <= k; v++)
+		label[v] = par[v];
+	for (uint32_t node = 0; node < n; node++) {
+		uint32_t v = dfn[node];
+		if (!v)
+			continue;
+		for (uint32_t e = h->first_edge[node]; e < h->first_edge[node + 1]; e++) {
+			if (!BIT(rb, e))
+				continue;
+			uint32_t t = dfn[h->edge_to[e]];
+			if (v < t) {
+				if (v < label[t])
+					label[t] = v;
+			} else if (v > t) {
+				lp[t + 1]++;
+			}
 		}
-		for (uint32_t v = 1; v <= k; v++)
-			lp[v + 1] += lp[v];
-		lsrc = malloc(((size_t)m + 1) * sizeof *lsrc);
+	}
+	for (uint32_t v = 1; v <= k; v++)
+		lp[v + 1] += lp[v];
+
+	/* 3. semidominators in reverse preorder; a vertex is linked once done.
+	 * The lists are filled one block of vertices at a time, from the top,
+	 * each block holding about 1/PRED_BLOCKS of them (one more pass over the
+	 * edges per block, for that much less memory at the peak). */
+	memcpy(anc, par, ((size_t)k + 1) * sizeof *anc);
+	const uint32_t per = lp[k + 1] / PRED_BLOCKS + 1;
+	uint32_t end = lp[k + 1];
+	for (uint32_t hi = k, lo; hi >= 2; hi = lo - 1) {
+		lo = hi;
+		while (lo > 2 && end - lp[lo - 1] <= per)
+			lo--;
+		const uint32_t base = lp[lo];
+		lsrc = malloc(((size_t)(end - base) + 1) * sizeof *lsrc);
 		if (!lsrc)
-			goto fail;
-		/* fill with cursors in cur[] (free again after the DFS) */
-		memcpy(cur, lp, ((size_t)k + 1) * sizeof *cur);
-		for (uint32_t v = 1; v <= k; v++) {
-			uint32_t node = vert[v];
-			for (uint32_t e = h->first_edge[node]; e < h->first_edge[node + 1]; e++)
-				if (BIT(rb, e))
-					lsrc[cur[dfn[h->edge_to[e]]]++] = v;
+			goto oom;
+		for (uint32_t node = 0; node < n; node++) {
+			uint32_t v = dfn[node];
+			if (!v)
+				continue;
+			for (uint32_t e = h->first_edge[node]; e < h->first_edge[node + 1]; e++) {
+				uint32_t t = dfn[h->edge_to[e]];
+				if (t >= lo && t <= hi && v > t && BIT(rb, e))
+					lsrc[lp[t]++ - base] = v;
+			}
 		}
+		/* now lp[t] is where t's list ends; semi(w) replaces lp[w], which
+		 * is read no more once w is done */
+		for (uint32_t w = hi; w >= lo; w--) {
+			uint32_t s = label[w];
+			for (uint32_t r = (w > lo ? lp[w - 1] : base) - base; r < lp[w] - base; r++) {
+				uint32_t u = snca_eval(anc, label, lsrc[r], w);
+				if (u < s)
+					s = u;
+			}
+			label[w] = s;
+			lp[w] = s;
+		}
+		free(lsrc);
+		lsrc = NULL;
+		end = base;
 	}
+	free(label);
+	label = NULL;
 
-	/* 2. semidominators in reverse preorder, buckets, implicit idoms */
-	for (uint32_t w = k; w >= 2; w--) {
-		uint32_t sw = t[w].semi, su;
-		if (local) {
-			for (uint32_t r = lp[w]; r < lp[w + 1]; r++) {
-				lt_eval(t, lsrc[r], cur, &su);
-				if (su < sw)
-					sw = su;
-			}
-		} else {
-			uint32_t node = vert[w];
-			for (uint32_t r = h->first_retainer[node]; r < h->first_retainer[node + 1]; r++) {
-				uint32_t v = dfn[h->retainer_from[r]];
-				if (!v || !BIT(rb, h->retainer_edge[r]))
-					continue;
-				lt_eval(t, v, cur, &su);
-				if (su < sw)
-					sw = su;
-			}
-		}
-		t[w].semi = t[w].lsemi = sw;    /* label[w] is still w */
-		bnext[w] = bhead[sw];
-		bhead[sw] = w;
-		uint32_t p = par[w];
-		t[w].anc = p;
-		for (uint32_t v = bhead[p], nx; v; v = nx) {
-			nx = bnext[v];
-			uint32_t u = lt_eval(t, v, cur, &su);
-			idom[v] = su < t[v].semi ? u : p;
-		}
-		bhead[p] = 0;
-	}
-	/* 3. explicit idoms in preorder */
+	/* 4. idom: the nearest ancestor of the parent not below semi (into anc) */
+	uint32_t *idom = anc;
 	idom[1] = 1;
-	for (uint32_t w = 2; w <= k; w++)
-		if (idom[w] != t[w].semi)
-			idom[w] = idom[idom[w]];
-
-	out->k = k;
-	out->dfn = dfn;
-	out->vert = vert;
-	out->idom = idom;
-	dfn = vert = idom = NULL;
-	rc = 0;
-fail:
-	free(dfn);
-	free(vert);
-	free(par);
-	free(cur);
-	free(t);
-	free(idom);
-	free(bhead);
-	free(bnext);
+	for (uint32_t w = 2; w <= k; w++) {
+		uint32_t d = par[w], s = lp[w];
+		while (d > s)
+			d = idom[d];
+		idom[w] = d;
+	}
+	free(lp);
+	/* the parents are done with: @pv becomes DFS number -> node */
+	for (uint32_t node = 0; node < n; node++)
+		if (dfn[node])
+			pv[dfn[node]] = node;
+	*idom_out = idom;
+	*k_out = k;
+	return 0;
+oom:
+	free(label);
+	free(anc);
 	free(lp);
 	free(lsrc);
-	if (rc)
-		return mt_error_set(err, rc, MT_NO_OFFSET, "out of memory computing dominators of %u nodes", n);
-	return 0;
+	return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory computing dominators of %u nodes", n);
 }
 
 /* ---- retainer paths ---- */
@@ -575,42 +573,62 @@ int mt_heap_dominators(mt_heap_doms **out, const mt_heap *h, mt_error *err)
 	size_t sz = (size_t)n + 1;
 	struct doms_full *df = calloc(1, sizeof *df);
 	uint64_t *rb = retain_bits(h);
-	lt l;
-	memset(&l, 0, sizeof l);
-	if (!df || !rb) {
-		rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory computing dominators");
-		goto out;
-	}
+	uint32_t *lidom = NULL, *q = NULL, k = 0;
+	if (!df || !rb)
+		goto oom;
 	df->nnodes = n;
-	if (n && (rc = lengauer_tarjan(&l, h, rb, err)))
-		goto out;
-
 	mt_heap_doms *d = &df->pub;
-	d->idom = malloc(sz * sizeof *d->idom);
-	d->retained = malloc(sz * sizeof *d->retained);
+	/* until the idoms are known, d->idom holds the DFS numbers and
+	 * d->distance the DFS parents, then the DFS order (see semi_nca) */
+	d->idom = calloc(sz, sizeof *d->idom);
 	d->distance = malloc(sz * sizeof *d->distance);
-	df->path_edge = malloc(sz * sizeof *df->path_edge);
-	if (!d->idom || !d->retained || !d->distance || !df->path_edge) {
-		rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory computing dominators");
+	if (!d->idom || !d->distance)
+		goto oom;
+	if (n && (rc = semi_nca(h, rb, d->idom, d->distance, &lidom, &k, err)))
 		goto out;
+	const uint32_t *vert = d->distance;
+	uint64_t unreached = 0;
+	for (uint32_t v = 1; v < n; v++)
+		if (!d->idom[v])
+			unreached = sat_add_u64(unreached, h->node_self[v]);
+	/* DFS numbers to nodes, in place (an unreached node's 0 stays) */
+	for (uint32_t w = 1; w <= k; w++)
+		d->idom[vert[w]] = vert[lidom[w]];
+	free(lidom);
+	lidom = NULL;
+
+	/* the retainer-path tree (before the retained sizes: less memory at once) */
+	df->path_edge = malloc(sz * sizeof *df->path_edge);
+	if (!df->path_edge)
+		goto oom;
+	if (n) {
+		pathctx c;
+		if (pathctx_init(&c, h, rb)) {
+			rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory computing retainer paths");
+			goto out;
+		}
+		path_tree(&c, df->path_edge);
+		pathctx_free(&c);
 	}
-	/* idoms and retained sizes */
-	for (uint32_t v = 0; v < n; v++) {
-		uint32_t x = l.dfn[v];
-		d->idom[v] = x ? l.vert[l.idom[x]] : 0;
+
+	/* retained sizes, bottom-up in reverse DFS order (a dominator is
+	 * numbered before what it dominates) */
+	d->retained = malloc(sz * sizeof *d->retained);
+	q = malloc(sz * sizeof *q);
+	if (!d->retained || !q)
+		goto oom;
+	for (uint32_t v = 0; v < n; v++)
 		d->retained[v] = h->node_self[v];
-	}
-	for (uint32_t w = l.k; w >= 2; w--) {
-		uint32_t v = l.vert[w], p = l.vert[l.idom[w]];
+	for (uint32_t w = k; w >= 2; w--) {
+		uint32_t v = vert[w], p = d->idom[v];
 		d->retained[p] = sat_add_u64(d->retained[p], d->retained[v]);
 	}
-	for (uint32_t v = 1; v < n; v++)
-		if (!l.dfn[v])
-			d->retained[0] = sat_add_u64(d->retained[0], h->node_self[v]);
+	if (n)
+		d->retained[0] = sat_add_u64(d->retained[0], unreached);
 
-	/* distances: BFS from node 0 over the same edges (l.vert reused as the queue) */
+	/* distances: BFS from node 0 over the same edges (replacing the DFS order) */
 	if (n) {
-		uint32_t *q = l.vert, head = 0, tail = 0;
+		uint32_t head = 0, tail = 0;
 		for (uint32_t v = 0; v < n; v++)
 			d->distance[v] = NONE;
 		d->distance[0] = 0;
@@ -626,23 +644,14 @@ int mt_heap_dominators(mt_heap_doms **out, const mt_heap *h, mt_error *err)
 			}
 		}
 	}
-	lt_free(&l);
-	memset(&l, 0, sizeof l);
-
-	/* the retainer-path tree */
-	if (n) {
-		pathctx c;
-		if (pathctx_init(&c, h, rb)) {
-			rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory computing retainer paths");
-			goto out;
-		}
-		path_tree(&c, df->path_edge);
-		pathctx_free(&c);
-	}
 	*out = d;
 	df = NULL;
+	goto out;
+oom:
+	rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory computing dominators");
 out:
-	lt_free(&l);
+	free(lidom);
+	free(q);
 	free(rb);
 	if (df)
 		mt_heap_doms_free(&df->pub);

@@ -558,8 +558,8 @@ static int grow_nodes(rd *r, uint64_t off)
 	mt_heap *h = r->h;
 	uint32_t nc = next_cap(r->ncap, first_cap(r->has_hdr_nodes, r->hdr_nodes), UINT32_MAX - 2);
 	if (resize(&h->node_type, nc, 1) || resize(&h->node_name, nc, 4) || resize(&h->node_id, nc, 4) ||
-	    resize(&h->node_self, nc, 8) || resize(&h->node_detached, nc, 1) || resize(&h->node_trace, nc, 4) ||
-	    resize(&h->first_edge, (size_t)nc + 1, 4))
+	    resize(&h->node_self, nc, 8) || resize(&h->node_detached, nc, 1) ||
+	    (h->node_trace && resize(&h->node_trace, nc, 4)) || resize(&h->first_edge, (size_t)nc + 1, 4))
 		return oom(r, off);
 	if (!r->ncap)
 		h->first_edge[0] = 0;
@@ -667,7 +667,13 @@ static int node_tuple(rd *r, const uint64_t *v, const uint64_t *o)
 	h->node_id[i] = (uint32_t)id;
 	h->node_self[i] = self;
 	h->node_detached[i] = (uint8_t)det;
-	h->node_trace[i] = (uint32_t)tr;
+	if (tr && !h->node_trace) {
+		/* allocated at the first non-zero trace id (node writes the column all zeros) */
+		if (!(h->node_trace = calloc(r->ncap, sizeof *h->node_trace)))
+			return oom(r, o[r->n_trace]);
+	}
+	if (h->node_trace)
+		h->node_trace[i] = (uint32_t)tr;
 	h->first_edge[i + 1] = (uint32_t)ec;
 	h->total_self = h->total_self + self < h->total_self ? UINT64_MAX : h->total_self + self;
 	r->ecount_sum += ec;
@@ -1204,16 +1210,17 @@ static int finish(rd *r)
 	if (r->nsample_vals)
 		h->features |= MT_HEAP_HAS_SAMPLES;
 
-	/* exact sizes (every column non-NULL) */
+	/* exact sizes (every column non-NULL but node_trace) */
 	if (shrink(&h->node_type, h->nnodes, 1) || shrink(&h->node_name, h->nnodes, 4) ||
 	    shrink(&h->node_id, h->nnodes, 4) || shrink(&h->node_self, h->nnodes, 8) ||
-	    shrink(&h->node_detached, h->nnodes, 1) || shrink(&h->node_trace, h->nnodes, 4) ||
+	    shrink(&h->node_detached, h->nnodes, 1) || (h->node_trace && shrink(&h->node_trace, h->nnodes, 4)) ||
 	    shrink(&h->first_edge, (size_t)h->nnodes + 1, 4) || shrink(&h->edge_type, h->nedges, 1) ||
 	    shrink(&h->edge_name, h->nedges, 4) || shrink(&h->edge_to, h->nedges, 4) ||
 	    shrink(&h->locations, h->nlocations, sizeof *h->locations) ||
 	    shrink(&h->trace_fns, h->ntrace_fns, sizeof *h->trace_fns) ||
 	    shrink(&h->trace_nodes, h->ntrace_nodes, sizeof *h->trace_nodes))
 		return oom(r, MT_NO_OFFSET);
+	(void)mt_heap__index_edges(h);   /* only speeds up mt_heap_edge_from */
 
 	/* tolerated oddities */
 	if (r->odd_types &&

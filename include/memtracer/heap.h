@@ -79,7 +79,8 @@ typedef struct mt_heap {
 	uint32_t *node_id;             /* V8 object id (stable across snapshots of one session) */
 	uint64_t *node_self;           /* self_size */
 	uint8_t *node_detached;        /* MT_DETACHED_*; 0 when the snapshot has no such field */
-	uint32_t *node_trace;          /* trace_node_id, 0 = none */
+	uint32_t *node_trace;          /* trace_node_id, 0 = none; NULL when the snapshot has no such
+	                                * field or every node's is 0 (node writes the column so) */
 	uint32_t *first_edge;          /* nnodes + 1 */
 
 	/* edges (in snapshot order: grouped by source node) */
@@ -102,7 +103,7 @@ typedef struct mt_heap {
 	uint32_t ntrace_nodes;
 
 	uint64_t total_self;           /* sum of self sizes */
-	struct mt_heap_priv *priv;
+	struct mt_heap_priv *priv;     /* mt_heap__index_edges(): speeds up mt_heap_edge_from; may be NULL */
 } mt_heap;
 
 /*
@@ -155,8 +156,17 @@ int mt_heap_retainer_path(const mt_heap *h, const mt_heap_doms *d, uint32_t node
 
 /* ---- dominators, paths and their views (analysis/heap.c: edge_from, edge_links; analysis/heap_dominators.c: the rest) ---- */
 
-/* The node an edge leaves from (binary search over first_edge). */
+/* The node an edge leaves from (binary search over first_edge, within a
+ * few nodes when the heap has the index below). */
 uint32_t mt_heap_edge_from(const mt_heap *h, uint32_t edge);
+
+/*
+ * Builds (again) the index mt_heap_edge_from uses, into h->priv: the source
+ * of every 256th edge. mt_heap_read() builds it; code that builds or changes
+ * first_edge by hand may call it (a stale index is detected and ignored).
+ * 0 or MT_ENOMEM (then there is no index, and no harm).
+ */
+int mt_heap__index_edges(mt_heap *h);
 
 /*
  * The edges a retainer path may follow (and that DevTools' distances and
@@ -167,7 +177,8 @@ uint32_t mt_heap_edge_from(const mt_heap *h, uint32_t edge);
 int mt_heap_edge_links(const mt_heap *h, uint32_t edge);
 
 /*
- * mt_heap_dominators semantics: iterative Lengauer-Tarjan over the edges
+ * mt_heap_dominators semantics: iterative semi-NCA (Lengauer-Tarjan
+ * semidominators, then nearest common ancestors) over the edges
  * mt_heap_edge_retains() accepts (DevTools' essential edges: no weak edge,
  * no shortcut except from node 0, not the WeakMap table's edge to a value,
  * which the key's edge keeps; DevTools' page-owned-object filter is not

@@ -296,6 +296,71 @@ static void test_v8heap__shuffled_meta_and_old_format(void)
 	mt_heap_free(h);
 }
 
+/* node writes a trace_node_id column of zeros: the feature is reported, the column not kept */
+static void test_v8heap__zero_trace_ids_not_kept(void)
+{
+	const char *text =
+		"{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\",\"self_size\",\"edge_count\","
+		"\"trace_node_id\"],"
+		"\"node_types\":[" NODE_TYPES_NEW ",\"string\",\"number\",\"number\",\"number\",\"number\"],"
+		"\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],"
+		"\"edge_types\":[" EDGE_TYPES ",\"string_or_number\",\"node\"]},"
+		"\"node_count\":2,\"edge_count\":1},\n"
+		"\"nodes\":[9,0,1,0,1,0, 5,1,3,32,0,0],\n"
+		"\"edges\":[2,1,6],\n"
+		"\"strings\":[\"(root)\",\"run\"]}";
+	mt_heap *h = NULL;
+	mt_error err = MT_ERROR_INIT;
+	int rc = read_str(&h, text, &err);
+	if (rc)
+		MT_FAIL_("read failed: byte %llu: %s", (unsigned long long)err.offset, err.msg);
+	CHECK_EQ_I(h->features, MT_HEAP_HAS_TRACE_NODE_ID);
+	CHECK(h->node_trace == NULL);
+	CHECK_EQ_I(h->nnodes, 2);
+	CHECK_EQ_I(h->node_self[1], 32);
+	CHECK_EQ_I(h->edge_to[0], 1);
+	mt_heap_free(h);
+}
+
+static uint32_t owner_scan(const mt_heap *h, uint32_t e)
+{
+	uint32_t u = 0;
+	while (!(h->first_edge[u] <= e && e < h->first_edge[u + 1]))
+		u++;
+	return u;
+}
+
+/* mt_heap_edge_from with the edge index: nodes without edges, edges across
+ * index blocks, and an index left stale by a changed graph */
+static void test_v8heap__edge_from_index(void)
+{
+	mt_heap *h = calloc(1, sizeof *h);
+	CHECK(h != NULL);
+	h->nnodes = 3000;
+	h->first_edge = calloc(h->nnodes + 1, sizeof *h->first_edge);
+	CHECK(h->first_edge != NULL);
+	uint32_t e = 0;
+	for (uint32_t u = 0; u < h->nnodes; u++) {
+		h->first_edge[u] = e;
+		e += (u % 7 == 3) ? 0 : (u % 11 == 0 ? 700 : u % 5);   /* empty nodes, and some past a block */
+	}
+	h->first_edge[h->nnodes] = h->nedges = e;
+	CHECK_OK(mt_heap__index_edges(h));
+	CHECK(h->priv != NULL);
+	uint32_t bad = 0;
+	for (uint32_t ed = 0; ed < h->nedges; ed++)
+		bad += mt_heap_edge_from(h, ed) != owner_scan(h, ed);
+	CHECK_EQ_I(bad, 0);
+	/* move 300 edges from node 0 to the last node: the index is now stale */
+	for (uint32_t u = 1; u < h->nnodes; u++)
+		h->first_edge[u] -= 300;
+	CHECK(h->first_edge[1] >= 400);
+	for (uint32_t ed = 0; ed < h->nedges; ed++)
+		bad += mt_heap_edge_from(h, ed) != owner_scan(h, ed);
+	CHECK_EQ_I(bad, 0);
+	mt_heap_free(h);
+}
+
 static void test_v8heap__sections_in_any_order(void)
 {
 	/* strings first, edges before nodes, and both before the snapshot header */
@@ -348,6 +413,7 @@ static void test_v8heap__traces_and_locations(void)
 	CHECK_EQ_I(nwarn, 0);
 	CHECK_EQ_I(h->features, MT_HEAP_HAS_DETACHEDNESS | MT_HEAP_HAS_TRACE_NODE_ID | MT_HEAP_HAS_LOCATIONS |
 		MT_HEAP_HAS_TRACES | MT_HEAP_HAS_SAMPLES);
+	CHECK_EQ_I(h->node_trace[0], 0);
 	CHECK_EQ_I(h->node_trace[1], 3);
 	CHECK_EQ_I(h->nlocations, 1);
 	CHECK_EQ_I(h->locations[0].node, 1);
@@ -765,6 +831,14 @@ static void check_corpus_file(const char *dir, const char *name)
 	}
 	CHECK_OK(mt_heap_build_retainers(h, &err));
 	CHECK_EQ_I(h->first_retainer[h->nnodes], h->nedges);
+	/* mt_heap_edge_from through the reader's index: every edge's owner */
+	CHECK(h->priv != NULL);
+	uint32_t bad_from = 0;
+	for (uint32_t u = 0; u < h->nnodes; u++)
+		for (uint32_t ed = h->first_edge[u]; ed < h->first_edge[u + 1]; ed++)
+			bad_from += mt_heap_edge_from(h, ed) != u;
+	if (bad_from)
+		MT_FAIL_("%s: mt_heap_edge_from wrong for %u edges", name, bad_from);
 	mt_heap_free(h);
 	printf("# %s: %lld nodes, %lld edges, %lld detached\n", name, nodes, edges, ndet);
 }
@@ -805,6 +879,8 @@ int main(void)
 	MT_RUN(test_v8heap__minimal);
 	MT_RUN(test_v8heap__shuffled_meta_and_old_format);
 	MT_RUN(test_v8heap__sections_in_any_order);
+	MT_RUN(test_v8heap__zero_trace_ids_not_kept);
+	MT_RUN(test_v8heap__edge_from_index);
 	MT_RUN(test_v8heap__traces_and_locations);
 	MT_RUN(test_v8heap__errors_with_offsets);
 	MT_RUN(test_v8heap__truncated);
