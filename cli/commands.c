@@ -364,9 +364,10 @@ int cmd_flame(int argc, char **argv)
 		return rc;
 	}
 	if (npos == 1) {
-		/* a heap snapshot draws its dominator tree, weighted by retained size */
+		/* a heap snapshot draws its dominator tree, weighted by retained size; with
+		 * --sample-index, its allocation sites (snapshots with allocation traces) */
 		cli_input in;
-		rc = cli_open(pos[0], CLI_WANT_PROFILE | CLI_WANT_HEAP, s.strict, &in);
+		rc = cli_open(pos[0], s.sample_index ? CLI_WANT_PROFILE : CLI_WANT_PROFILE | CLI_WANT_HEAP, s.strict, &in);
 		if (!rc && in.heap) {
 			mt_error err = MT_ERROR_INIT;
 			err.path = pos[0];

@@ -79,7 +79,7 @@ static int open_input(const char *path, unsigned want, int strict, cli_input *in
 	}
 
 	if (in->format == MT_FORMAT_V8_HEAP) {
-		if (!(want & CLI_WANT_HEAP)) {
+		if (!(want & (CLI_WANT_HEAP | CLI_WANT_PROFILE))) {
 			mt_stream_close(s);
 			mt_error_set(&err, MT_EUNSUPPORTED, MT_NO_OFFSET,
 				"expected a profile, found a V8 heap snapshot; use `memtracer info`, `leaks`, "
@@ -90,6 +90,24 @@ static int open_input(const char *path, unsigned want, int strict, cli_input *in
 		mt_stream_close(s);
 		if (rc)
 			return fail(&err);
+		if (!(want & CLI_WANT_HEAP)) {
+			/* wanted as a profile: its allocation sites (snapshots taken with allocation tracking) */
+			err.doing = "reading allocation traces";
+			rc = mt_heap_alloc_profile(&in->profile, in->heap, &err);
+			mt_heap_free(in->heap);
+			in->heap = NULL;
+			if (rc == MT_EUNSUPPORTED) {
+				mt_error e2 = MT_ERROR_INIT;
+				e2.path = path;
+				e2.doing = err.doing;
+				mt_error_set(&e2, rc, MT_NO_OFFSET, "expected a profile, found a V8 heap snapshot without "
+					"allocation traces; use `memtracer info`, `leaks`, `dominators`, `retainers` or "
+					"`flame` on it");
+				return fail(&e2);
+			}
+			if (rc)
+				return fail(&err);
+		}
 		return 0;
 	}
 

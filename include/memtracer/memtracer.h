@@ -15,6 +15,7 @@
 #include "diff.h"
 #include "goroutine.h"
 #include "heap.h"
+#include "heap_alloc.h"
 #include "heap_compare.h"
 #include "heap_leaks.h"
 #include "jfr.h"
