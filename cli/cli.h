@@ -114,6 +114,7 @@ typedef struct sel_opts {
 	mt_filter_opts filter;
 	int strict;
 	int threads;               /* --threads: the "thread" label as the root frame */
+	int signatures;            /* --signatures: JFR frames with their method signature */
 	const char *from, *to;     /* --from/--to: time window (mt_time_bound_parse) */
 	int one_column;            /* set by a command that uses one column and no per-sample labels */
 } sel_opts;
@@ -132,6 +133,8 @@ typedef struct sel_opts {
 	{ "strict", 0, OPT_FLAG, &(s).strict, NULL, "treat reader warnings as errors", NULL },                \
 	{ "threads", 0, OPT_FLAG, &(s).threads, NULL,                                                        \
 	  "thread name as the root frame (samples with a \"thread\" label: JFR)", NULL },                    \
+	{ "signatures", 0, OPT_FLAG, &(s).signatures, NULL,                                                  \
+	  "Java frames with their signature: pkg.Class.method(java.lang.String, int) (JFR)", NULL },        \
 	{ "from", 0, OPT_STR, &(s).from, "TIME",                                                             \
 	  "only samples at or after TIME: 10s/250ms/2m since the recording's start, "                       \
 	  "nanoseconds since the epoch, or 2024-01-16T11:08:56Z (samples with a \"time_ns\" label: JFR)",   \

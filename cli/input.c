@@ -139,6 +139,7 @@ static int open_input(const char *path, unsigned want, int strict, cli_input *in
 	if (sel) {
 		jo.from = from;
 		jo.to = to;
+		jo.signatures = sel->signatures;
 		if (sel->one_column && !sel->filter.tag_focus && !sel->filter.tag_ignore) {
 			jo.column = sel->sample_index;
 			jo.aggregate = 1;

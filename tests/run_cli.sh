@@ -391,6 +391,10 @@ ok = (len(old) == 1 and old[0]["count"] == 150 and old[0]["holder"] == "desk.Tic
       and sorted(park[0]["threads"]) == ["escalation-worker-0", "escalation-worker-1", "escalation-worker-2"])
 sys.exit(0 if ok else 1)
 PY
+expect "jfr sample: folded with --signatures" 0 -- "$BIN" convert --to folded --signatures "$TD"
+check "jfr sample: frames carry their signatures" grep -qx 'desk.TicketDesk.main(java.lang.String\[\]);desk.TicketDesk$TicketScorer.score(long) 374' "$work/out"
+expect "jfr sample: folded without --signatures" 0 -- "$BIN" convert --to folded "$TD"
+check "jfr sample: package.Class.method by default" grep -qx 'desk.TicketDesk.main;desk.TicketDesk$TicketScorer.score 374' "$work/out"
 expect "jfr sample: info --json" 0 -- "$BIN" info --json "$TD"
 check "jfr sample: event counts as jfr summary" python3 - "$work/out" <<'PY'
 import json, sys
