@@ -159,57 +159,58 @@ static int semi_nca(const mt_heap *h, const uint64_t *rb, uint32_t *dfn, uint32_
 	if (!label || !anc)
 		goto oom;
 
-	/* 1. iterative DFS from node 0 over retaining edges, in edge order */
+	/* 1. iterative DFS from node 0 over retaining edges, in edge order;
+	 * each retaining edge of a reached node is looked at once here, so the
+	 * predecessors are sorted on the way: the least lower-numbered one in
+	 * minl[] (the parent, or an ancestor's edge met later), the
+	 * higher-numbered ones counted in lp[] (lp[t] = where t's list starts) */
+	lp = calloc(sz + 1, sizeof *lp);
+	uint32_t *minl = malloc(sz * sizeof *minl);
+	if (!lp || !minl) {
+		free(minl);
+		goto oom;
+	}
 	uint32_t *cur = label, *vert = anc;
 	uint32_t k = 1, x = 1;
 	dfn[0] = 1;
 	vert[1] = 0;
 	par[1] = 0;
+	minl[1] = 0;
 	cur[1] = h->first_edge[0];
 	while (x) {
-		uint32_t node = vert[x], e = cur[x], end = h->first_edge[node + 1];
-		while (e < end && (!BIT(rb, e) || dfn[h->edge_to[e]]))
-			e++;
+		uint32_t node = vert[x], e = cur[x], end = h->first_edge[node + 1], to = 0;
+		for (; e < end; e++) {
+			if (!BIT(rb, e))
+				continue;
+			to = h->edge_to[e];
+			uint32_t t = dfn[to];
+			if (!t)
+				break;
+			if (x < t) {
+				if (x < minl[t])
+					minl[t] = x;
+			} else if (x > t) {
+				lp[t + 1]++;
+			}
+		}
 		if (e < end) {
-			uint32_t to = h->edge_to[e];
 			cur[x] = e + 1;
 			dfn[to] = ++k;
 			vert[k] = to;
 			par[k] = x;
+			minl[k] = x;
 			cur[k] = h->first_edge[to];
 			x = k;
 		} else {
 			x = par[x];
 		}
 	}
-
-	/* 2. predecessors: the least lower-numbered one in label[], the
-	 * others counted (lp[t] = where t's list starts) */
-	lp = calloc((size_t)k + 2, sizeof *lp);
-	if (!lp)
-		goto oom;
-	for (uint32_t v = 1; v <= k; v++)
-		label[v] = par[v];
-	for (uint32_t node = 0; node < n; node++) {
-		uint32_t v = dfn[node];
-		if (!v)
-			continue;
-		for (uint32_t e = h->first_edge[node]; e < h->first_edge[node + 1]; e++) {
-			if (!BIT(rb, e))
-				continue;
-			uint32_t t = dfn[h->edge_to[e]];
-			if (v < t) {
-				if (v < label[t])
-					label[t] = v;
-			} else if (v > t) {
-				lp[t + 1]++;
-			}
-		}
-	}
+	memcpy(label, minl, ((size_t)k + 1) * sizeof *label);
+	free(minl);
 	for (uint32_t v = 1; v <= k; v++)
 		lp[v + 1] += lp[v];
 
-	/* 3. semidominators in reverse preorder; a vertex is linked once done.
+	/* 2. semidominators in reverse preorder; a vertex is linked once done.
 	 * The lists are filled one block of vertices at a time, from the top,
 	 * each block holding about 1/PRED_BLOCKS of them (one more pass over the
 	 * edges per block, for that much less memory at the peak). */
@@ -253,7 +254,7 @@ static int semi_nca(const mt_heap *h, const uint64_t *rb, uint32_t *dfn, uint32_
 	free(label);
 	label = NULL;
 
-	/* 4. idom: the nearest ancestor of the parent not below semi (into anc) */
+	/* 3. idom: the nearest ancestor of the parent not below semi (into anc) */
 	uint32_t *idom = anc;
 	idom[1] = 1;
 	for (uint32_t w = 2; w <= k; w++) {
