@@ -156,6 +156,14 @@ static uint64_t weakmap_table_id(const char *name, size_t len)
  *    so the table's edge is skipped. Self edges retain nothing new and are
  *    harmless to every pass, so they stay.
  */
+/* Is the internal edge @e, leaving @from, a WeakMap table's edge to a value? */
+static int weakmap_table_edge(const mt_heap *h, uint32_t e, uint32_t from)
+{
+	mt_str_id nm = h->edge_name[e];
+	uint64_t table = weakmap_table_id(mt_strtab_get(h->strings, nm), mt_strtab_len(h->strings, nm));
+	return table != UINT64_MAX && h->node_id && h->node_id[from] == table;
+}
+
 int mt_heap_edge_retains(const mt_heap *h, uint32_t e)
 {
 	uint8_t t = h->edge_type[e];
@@ -163,13 +171,44 @@ int mt_heap_edge_retains(const mt_heap *h, uint32_t e)
 		return 0;
 	if (t == MT_HE_SHORTCUT)
 		return h->nnodes > 0 && e < h->first_edge[1];
-	if (t == MT_HE_INTERNAL && h->strings) {
-		mt_str_id nm = h->edge_name[e];
-		uint64_t table = weakmap_table_id(mt_strtab_get(h->strings, nm), mt_strtab_len(h->strings, nm));
-		if (table != UINT64_MAX && h->node_id && h->node_id[mt_heap_edge_from(h, e)] == table)
-			return 0;
-	}
+	if (t == MT_HE_INTERNAL && h->strings && weakmap_table_edge(h, e, mt_heap_edge_from(h, e)))
+		return 0;
 	return 1;
+}
+
+uint64_t *mt_heap__retain_bitmap(const mt_heap *h)
+{
+	uint64_t *b = calloc(((size_t)h->nedges + 63) / 64 + 1, sizeof *b);
+	if (!b)
+		return NULL;
+	/* names already seen not to be WeakMap entry names (V8 reuses a few
+	 * internal edge names millions of times: "map", "properties"...) */
+	mt_str_id plain[256];   /* slot i: an id with id % 256 == i; at first one that never matches */
+	for (uint32_t i = 0; i < 256; i++)
+		plain[i] = i + 1;
+	for (uint32_t u = 0; u < h->nnodes; u++) {
+		for (uint32_t e = h->first_edge[u]; e < h->first_edge[u + 1]; e++) {
+			uint8_t t = h->edge_type[e];
+			int r;
+			if (t == MT_HE_WEAK) {
+				r = 0;
+			} else if (t == MT_HE_SHORTCUT) {
+				r = u == 0;
+			} else if (t == MT_HE_INTERNAL && h->strings) {
+				mt_str_id nm = h->edge_name[e];
+				uint64_t tid = plain[nm & 255] == nm ? UINT64_MAX :
+					weakmap_table_id(mt_strtab_get(h->strings, nm), mt_strtab_len(h->strings, nm));
+				if (tid == UINT64_MAX)
+					plain[nm & 255] = nm;
+				r = !(tid != UINT64_MAX && h->node_id && h->node_id[u] == tid);
+			} else {
+				r = 1;
+			}
+			if (r)
+				b[e >> 6] |= (uint64_t)1 << (e & 63);
+		}
+	}
+	return b;
 }
 
 int mt_heap_edge_links(const mt_heap *h, uint32_t e)

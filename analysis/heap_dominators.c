@@ -83,13 +83,7 @@ static int check_graph(const mt_heap *h, mt_error *err)
 /* mt_heap_edge_retains() for every edge, as a bitmap. */
 static uint64_t *retain_bits(const mt_heap *h)
 {
-	uint64_t *b = calloc(((size_t)h->nedges + 63) / 64 + 1, sizeof *b);
-	if (!b)
-		return NULL;
-	for (uint32_t e = 0; e < h->nedges; e++)
-		if (mt_heap_edge_retains(h, e))
-			b[e >> 6] |= (uint64_t)1 << (e & 63);
-	return b;
+	return mt_heap__retain_bitmap(h);
 }
 
 static inline int links(const mt_heap *h, const uint64_t *rb, uint32_t e)

@@ -50,10 +50,29 @@ static int fill_raw(mt_stream *s, mt_error *err)
 	}
 }
 
+/* A plain file is read straight into a caller's buffer this big once the
+ * read-ahead chunk is used up (no second copy). */
+#define DIRECT_MIN ((size_t)64 << 10)
+
 /* inflated (or raw) bytes into buf */
 static int pull(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *err)
 {
 	*got = 0;
+	if (!s->gzip && !s->raw_eof && s->raw_pos == s->raw_len && cap >= DIRECT_MIN) {
+		for (;;) {
+			ssize_t n = read(s->fd, buf, cap);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "cannot read: %s", strerror(errno));
+			if (n == 0)
+				s->raw_eof = 1;
+			s->raw_off += s->raw_len + (size_t)n;
+			s->raw_len = s->raw_pos = 0;
+			*got = (size_t)n;
+			return 0;
+		}
+	}
 	while (*got == 0) {
 		int rc = fill_raw(s, err);
 		if (rc)

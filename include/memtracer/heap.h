@@ -135,6 +135,11 @@ int mt_heap_build_retainers(mt_heap *h, mt_error *err);
  */
 int mt_heap_edge_retains(const mt_heap *h, uint32_t edge);
 
+/* mt_heap_edge_retains() of every edge as a bitmap (bit e of word e / 64),
+ * in one pass that knows each edge's source; calloc()ed, NULL when out of
+ * memory. */
+uint64_t *mt_heap__retain_bitmap(const mt_heap *h);
+
 /* Dominators, retained sizes, distances. */
 typedef struct mt_heap_doms {
 	uint32_t *idom;          /* immediate dominator of each node; idom[0] = 0 */

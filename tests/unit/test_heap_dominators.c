@@ -321,6 +321,12 @@ static void test_heap_dominators__weakmap_value_is_held_by_its_key(void)
 	mt_heap *h = mk_heap(5, ns, es, NE(es));
 	CHECK(!mt_heap_edge_retains(h, h->first_edge[2]));
 	CHECK(mt_heap_edge_retains(h, h->first_edge[3]));
+	/* the one-pass bitmap says the same for every edge (the name is seen twice: cached or not) */
+	uint64_t *rbm = mt_heap__retain_bitmap(h);
+	CHECK(rbm != NULL);
+	for (uint32_t e = 0; e < h->nedges; e++)
+		CHECK_EQ_I((int)((rbm[e >> 6] >> (e & 63)) & 1), mt_heap_edge_retains(h, e));
+	free(rbm);
 	mt_heap_doms *d = doms_of(h);
 	CHECK(d != NULL);
 	CHECK_EQ_I(d->idom[4], 3);
