@@ -212,8 +212,9 @@ static int semi_nca(const mt_heap *h, const uint64_t *rb, uint32_t *dfn, uint32_
 	const uint32_t per = lp[k + 1] / PRED_BLOCKS + 1;
 	uint32_t end = lp[k + 1];
 	for (uint32_t hi = k, lo; hi >= 2; hi = lo - 1) {
+		/* down to where the block holds @per (so the last one takes the rest) */
 		lo = hi;
-		while (lo > 2 && end - lp[lo - 1] <= per)
+		while (lo > 2 && end - lp[lo] < per)
 			lo--;
 		const uint32_t base = lp[lo];
 		lsrc = malloc(((size_t)(end - base) + 1) * sizeof *lsrc);
@@ -224,8 +225,10 @@ static int semi_nca(const mt_heap *h, const uint64_t *rb, uint32_t *dfn, uint32_
 			if (!v)
 				continue;
 			for (uint32_t e = h->first_edge[node]; e < h->first_edge[node + 1]; e++) {
+				if (!BIT(rb, e))
+					continue;
 				uint32_t t = dfn[h->edge_to[e]];
-				if (t >= lo && t <= hi && v > t && BIT(rb, e))
+				if (t >= lo && t <= hi && v > t)
 					lsrc[lp[t]++ - base] = v;
 			}
 		}

@@ -567,6 +567,20 @@ static void collection_name(hl *c, uint32_t n, char *buf, size_t cap, const char
 	}
 }
 
+/* child(x, S_TABLE), child(x, S_ELEMENTS), child(x, S_PROPERTIES) in one pass over x's edges */
+static void stores_of(const hl *c, uint32_t x, uint32_t out[3])
+{
+	const mt_heap *h = c->h;
+	static const int which[3] = { S_TABLE, S_ELEMENTS, S_PROPERTIES };
+	for (uint32_t e = h->first_edge[x]; e < h->first_edge[x + 1]; e++) {
+		if (h->edge_type[e] == MT_HE_WEAK)
+			continue;
+		for (int k = 0; k < 3; k++)
+			if (out[k] == HL_NONE && c->sid[which[k]] != HL_NONE && eid(c, e, which[k]))
+				out[k] = h->edge_to[e];
+	}
+}
+
 static int collections(hl *c, uint32_t **buf, size_t *cap)
 {
 	const mt_heap *h = c->h;
@@ -578,13 +592,27 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 			continue;
 		/* instances reached by the object's edges and its backing stores' */
 		size_t n = 0;
-		uint32_t srcs[4] = { x, child(c, x, S_TABLE), child(c, x, S_ELEMENTS), child(c, x, S_PROPERTIES) };
-		for (int k = 0; k < 4 && !rc; k++) {
+		uint32_t srcs[4] = { x, HL_NONE, HL_NONE, HL_NONE };
+		stores_of(c, x, srcs + 1);
+		/* which are read, and at most how many instances they give */
+		uint64_t bound = 0;
+		for (int k = 0; k < 4; k++) {
 			uint32_t v = srcs[k];
-			if (v == HL_NONE || (k && (h->node_type[v] != MT_HN_ARRAY || (c->seen[v] & SEEN_STORE))))
+			if (v == HL_NONE || (k && (h->node_type[v] != MT_HN_ARRAY || (c->seen[v] & SEEN_STORE)))) {
+				srcs[k] = HL_NONE;
 				continue;
+			}
 			if (k) /* a backing store is read for its first owner only (never shared in V8's heaps) */
 				c->seen[v] |= SEEN_STORE;
+			bound += h->first_edge[v + 1] - h->first_edge[v];
+		}
+		uint64_t big = c->d->retained[x] >= c->min_large;
+		if (bound < (big ? 10 : c->min_instances))
+			continue;   /* too few edges to give enough instances */
+		for (int k = 0; k < 4 && !rc; k++) {
+			uint32_t v = srcs[k];
+			if (v == HL_NONE)
+				continue;
 			for (uint32_t e = h->first_edge[v]; e < h->first_edge[v + 1]; e++) {
 				uint32_t w = h->edge_to[e];
 				uint8_t t = h->edge_type[e];
@@ -599,7 +627,6 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 				(*buf)[n++] = w;
 			}
 		}
-		uint64_t big = c->d->retained[x] >= c->min_large;
 		if (rc || n < (big ? 10 : c->min_instances) || listener_array(c, x))
 			continue;
 		sort_names = h->node_name;
