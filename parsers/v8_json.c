@@ -421,6 +421,29 @@ static int parse_string(mt_vj *j)
 
 /* ---- numbers and literals ---- */
 
+/* At least one digit (else "expected @what"), then every digit after it, refilling as needed:
+ * a number's fraction or exponent. */
+static int skip_digits(mt_vj *j, const char *what)
+{
+	int rc;
+	if ((rc = ensure(j, 1)))
+		return rc;
+	if (j->pos == j->len || j->buf[j->pos] - '0' >= 10u)
+		return unexpected(j, what);
+	for (;;) {
+		if (j->pos == j->len) {
+			if (j->eof)
+				return 0;
+			if ((rc = fill(j)))
+				return rc;
+			continue;
+		}
+		if (j->buf[j->pos] - '0' >= 10u)
+			return 0;
+		j->pos++;
+	}
+}
+
 static int parse_number(mt_vj *j, mt_vj_tok *t)
 {
 	int rc;
@@ -462,22 +485,8 @@ static int parse_number(mt_vj *j, mt_vj_tok *t)
 	if (j->pos < j->len && j->buf[j->pos] == '.') {
 		frac = 1;
 		j->pos++;
-		if ((rc = ensure(j, 1)))
+		if ((rc = skip_digits(j, "a digit after the decimal point")))
 			return rc;
-		if (j->pos == j->len || j->buf[j->pos] - '0' >= 10u)
-			return unexpected(j, "a digit after the decimal point");
-		for (;;) {
-			if (j->pos == j->len) {
-				if (j->eof)
-					break;
-				if ((rc = fill(j)))
-					return rc;
-				continue;
-			}
-			if (j->buf[j->pos] - '0' >= 10u)
-				break;
-			j->pos++;
-		}
 	}
 	if ((rc = ensure(j, 2)))
 		return rc;
@@ -486,22 +495,8 @@ static int parse_number(mt_vj *j, mt_vj_tok *t)
 		j->pos++;
 		if (j->pos < j->len && (j->buf[j->pos] == '+' || j->buf[j->pos] == '-'))
 			j->pos++;
-		if ((rc = ensure(j, 1)))
+		if ((rc = skip_digits(j, "a digit in the exponent")))
 			return rc;
-		if (j->pos == j->len || j->buf[j->pos] - '0' >= 10u)
-			return unexpected(j, "a digit in the exponent");
-		for (;;) {
-			if (j->pos == j->len) {
-				if (j->eof)
-					break;
-				if ((rc = fill(j)))
-					return rc;
-				continue;
-			}
-			if (j->buf[j->pos] - '0' >= 10u)
-				break;
-			j->pos++;
-		}
 	}
 	t->kind = MT_VJ_NUMBER;
 	t->u = v;
