@@ -404,6 +404,27 @@ static void jstr(mt_sink *s, lctx *x, mt_str_id id)
 	mt_json_cstr(s, S(x, id));
 }
 
+/* Appends one finding (no byte count) whose JSON object @jo was closed with result @rc;
+ * any failure is out of memory. */
+static int add_finding(lctx *x, mt_findings *out, const char *kind, const char *root, int64_t count,
+	double score, const char *detail, const mt_jobj *jo, int rc)
+{
+	mt_finding fd = { 0 };
+	fd.kind = kind;
+	fd.root = root;
+	fd.count = count;
+	fd.bytes = -1;
+	fd.score = score;
+	fd.source = x->source ? x->source : "";
+	fd.detail = detail;
+	fd.json = jo->buf.data;
+	if (!rc)
+		rc = mt_findings_add(out, &fd);
+	if (rc)
+		rc = mt_error_set(x->err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
+	return rc;
+}
+
 static int old_findings(lctx *x, olds *o, mt_findings *out)
 {
 	if (o->n)
@@ -518,19 +539,7 @@ static int old_findings(lctx *x, olds *o, mt_findings *out)
 		snprintf(detail, sizeof detail, "%s from %s%s%s%s%s%s, up to %.1f s old", type, site[0] ? site : "?",
 			holder[0] ? ", held by " : "", holder, rep->has_root ? ", root " : ", no GC root path",
 			rep->has_root ? S(x, rep->root_sys) : "", "", (double)age_max / 1e9);
-		mt_finding fd = { 0 };
-		fd.kind = "old-object";
-		fd.root = root;
-		fd.count = count;
-		fd.bytes = -1;
-		fd.score = score;
-		fd.source = x->source ? x->source : "";
-		fd.detail = detail;
-		fd.json = jo.buf.data;
-		if (!rc)
-			rc = mt_findings_add(out, &fd);
-		if (rc)
-			rc = mt_error_set(x->err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
+		rc = add_finding(x, out, "old-object", root, count, score, detail, &jo, rc);
 		mt_jobj_free(&jo);
 		mt_membuf_free(&thr);
 		mt_membuf_free(&st);
@@ -884,19 +893,7 @@ static int park_findings(lctx *x, parks *k, mt_findings *out)
 		char detail[512];
 		snprintf(detail, sizeof detail, "%" PRId64 " thread%s %s%s%s, %.1f s of %.1f s", count, count == 1 ? "" : "s",
 			state, on[0] ? " on " : "", on, (double)pmax / 1e9, (double)span / 1e9);
-		mt_finding fd = { 0 };
-		fd.kind = "parked-threads";
-		fd.root = root;
-		fd.count = count;
-		fd.bytes = -1;
-		fd.score = score;
-		fd.source = x->source ? x->source : "";
-		fd.detail = detail;
-		fd.json = jo.buf.data;
-		if (!rc)
-			rc = mt_findings_add(out, &fd);
-		if (rc)
-			rc = mt_error_set(x->err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
+		rc = add_finding(x, out, "parked-threads", root, count, score, detail, &jo, rc);
 		mt_jobj_free(&jo);
 		mt_membuf_free(&th);
 		mt_membuf_free(&st);
