@@ -145,20 +145,30 @@ static void step_json(mt_sink *s, const mt_heap *h, uint32_t v, int first)
 	mt_sink_printf(s, ",\"id\":%" PRIu32, h->node_id ? h->node_id[v] : 0);
 }
 
+/* The retainer path of @v (malloc()ed edges, *@len of them) and its one-line text (malloc()ed). */
+static int path_with_text(const mt_heap *h, const mt_heap_doms *d, uint32_t v, uint32_t **p, uint32_t *len,
+	char **text, mt_error *err)
+{
+	int rc = get_path(h, d, v, p, len, err);
+	if (rc)
+		return rc;
+	if (!(*text = path_text(h, *p, *len))) {
+		free(*p);
+		return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory for a retainer path");
+	}
+	return 0;
+}
+
 int mt_render_heap_retainers_json(const mt_heap *h, const mt_heap_doms *d,
 	const uint32_t *nodes, uint32_t n, mt_sink *out, mt_error *err)
 {
 	mt_sink_puts(out, "{\"matches\":[");
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t v = nodes[i], *p, len;
-		int rc = get_path(h, d, v, &p, &len, err);
+		char *text;
+		int rc = path_with_text(h, d, v, &p, &len, &text, err);
 		if (rc)
 			return rc;
-		char *text = path_text(h, p, len);
-		if (!text) {
-			free(p);
-			return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory for a retainer path");
-		}
 		mt_sink_printf(out, "%s{\"id\":%" PRIu32 ",\"name\":", i ? "," : "", h->node_id ? h->node_id[v] : 0);
 		name_json(out, h, v);
 		mt_sink_puts(out, ",\"type\":");
@@ -191,14 +201,10 @@ int mt_render_heap_retainers_text(const mt_heap *h, const mt_heap_doms *d,
 	char label[256], a[32];
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t v = nodes[i], *p, len;
-		int rc = get_path(h, d, v, &p, &len, err);
+		char *text;
+		int rc = path_with_text(h, d, v, &p, &len, &text, err);
 		if (rc)
 			return rc;
-		char *text = path_text(h, p, len);
-		if (!text) {
-			free(p);
-			return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory for a retainer path");
-		}
 		mt_heap_node_label(h, v, label, sizeof label);
 		mt_sink_printf(out, "%s@%" PRIu32 " %s %s (retained %s)\n", i ? "\n" : "", h->node_id ? h->node_id[v] : 0,
 			mt_heap_node_type_name(h->node_type[v]), label,
