@@ -74,6 +74,16 @@ static int is_root_fn(const mt_heap *h, const mt_heap_trace_node *tn)
 	return !strcmp(mt_strtab_get(h->strings, h->trace_fns[tn->fn].name), "(root)");
 }
 
+/* The four columns of a trace node; 0 when all are 0 (the node is left out). */
+static int site_values(const mt_heap_trace_node *tn, uint64_t live_n, uint64_t live_b, int64_t vals[4])
+{
+	vals[0] = tn->count;
+	vals[1] = tn->size;
+	vals[2] = (int64_t)live_n;
+	vals[3] = live_b > INT64_MAX ? INT64_MAX : (int64_t)live_b;
+	return vals[0] || vals[1] || vals[2] || vals[3];
+}
+
 static int build(mt_profile *p, const mt_heap *h, uint64_t *live_n, uint64_t *live_b, int any_live,
 	uint32_t *loc, uint32_t *depth, mt_error *err)
 {
@@ -111,9 +121,8 @@ static int build(mt_profile *p, const mt_heap *h, uint64_t *live_n, uint64_t *li
 				&loc[t]))
 				return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
 		}
-		int64_t vals[4] = { tn->count, tn->size, (int64_t)live_n[t],
-			live_b[t] > INT64_MAX ? INT64_MAX : (int64_t)live_b[t] };
-		if (vals[0] || vals[1] || vals[2] || vals[3]) {
+		int64_t vals[4];
+		if (site_values(tn, live_n[t], live_b[t], vals)) {
 			total += depth[t];
 			if (total > MT_HEAP_ALLOC_MAX_FRAMES)
 				return mt_error_set(err, MT_ELIMIT, MT_NO_OFFSET,
@@ -127,9 +136,8 @@ static int build(mt_profile *p, const mt_heap *h, uint64_t *live_n, uint64_t *li
 	int rc = 0;
 	for (uint32_t t = 0; t < nt && !rc; t++) {
 		const mt_heap_trace_node *tn = &h->trace_nodes[t];
-		int64_t vals[4] = { tn->count, tn->size, (int64_t)live_n[t],
-			live_b[t] > INT64_MAX ? INT64_MAX : (int64_t)live_b[t] };
-		if (!vals[0] && !vals[1] && !vals[2] && !vals[3])
+		int64_t vals[4];
+		if (!site_values(tn, live_n[t], live_b[t], vals))
 			continue;
 		uint32_t d = 0;
 		for (uint32_t u = t; u != UINT32_MAX && depth[u] && d < maxd; u = h->trace_nodes[u].parent)
