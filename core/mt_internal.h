@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "memtracer/error.h"
+#include "memtracer/io.h"
 #include "mt_config.h"
 
 /*
@@ -49,6 +50,22 @@ static inline int64_t mt_sat_add(int64_t a, int64_t b)
 		if (cond)                                                       \
 			return mt_error_set((err), (code), (offset), __VA_ARGS__); \
 	} while (0)
+
+/*
+ * Streams over plain files, for readers that work on two parts of a file
+ * at once (parsers/v8_heap.c).
+ * mt_stream__plain_fd: the descriptor of a stream opened on a regular,
+ * uncompressed file by path (its byte offsets are file offsets), with the
+ * file's size in *@size; -1 for stdin, gzip, pipes.
+ * mt_stream__seek: the next byte read is the one at @off (a plain file or
+ * a positional stream); read-ahead is dropped.
+ * mt_stream__open_at: a stream reading @fd (not owned) from @off up to
+ * @end (exclusive) with pread(2), so that it shares the descriptor with
+ * another stream safely.
+ */
+int mt_stream__plain_fd(const mt_stream *s, uint64_t *size);
+int mt_stream__seek(mt_stream *s, uint64_t off, mt_error *err);
+int mt_stream__open_at(mt_stream **out, int fd, uint64_t off, uint64_t end, mt_error *err);
 
 /* 64-bit FNV-1a, used for deterministic colours and hashing. */
 static inline uint64_t mt_hash64(const void *data, size_t len)

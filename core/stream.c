@@ -21,6 +21,8 @@
 
 struct mt_stream {
 	int fd, owns_fd;
+	int positional;          /* reads with pread() from pos_off up to pos_end (mt_stream__open_at) */
+	uint64_t pos_off, pos_end;
 	int gzip, raw_eof, z_done;
 	z_stream zs;
 	uint8_t *raw;            /* compressed input buffer (gzip) or raw read-ahead */
@@ -31,6 +33,21 @@ struct mt_stream {
 	uint64_t off;            /* inflated bytes handed out */
 };
 
+/* read(2), or pread(2) at the stream's own position for a positional stream */
+static ssize_t raw_read(mt_stream *s, uint8_t *buf, size_t cap)
+{
+	if (!s->positional)
+		return read(s->fd, buf, cap);
+	if (s->pos_off >= s->pos_end)
+		return 0;
+	if (cap > s->pos_end - s->pos_off)
+		cap = (size_t)(s->pos_end - s->pos_off);
+	ssize_t n = pread(s->fd, buf, cap, (off_t)s->pos_off);
+	if (n > 0)
+		s->pos_off += (uint64_t)n;
+	return n;
+}
+
 static int fill_raw(mt_stream *s, mt_error *err)
 {
 	if (s->raw_pos < s->raw_len || s->raw_eof)
@@ -38,7 +55,7 @@ static int fill_raw(mt_stream *s, mt_error *err)
 	s->raw_off += s->raw_len;
 	s->raw_len = s->raw_pos = 0;
 	for (;;) {
-		ssize_t n = read(s->fd, s->raw, RAW_CHUNK);
+		ssize_t n = raw_read(s, s->raw, RAW_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -60,7 +77,7 @@ static int pull(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *e
 	*got = 0;
 	if (!s->gzip && !s->raw_eof && s->raw_pos == s->raw_len && cap >= DIRECT_MIN) {
 		for (;;) {
-			ssize_t n = read(s->fd, buf, cap);
+			ssize_t n = raw_read(s, buf, cap);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0)
@@ -221,6 +238,44 @@ uint64_t mt_stream_offset(const mt_stream *s)
 int mt_stream_is_gzip(const mt_stream *s)
 {
 	return s->gzip;
+}
+
+int mt_stream__plain_fd(const mt_stream *s, uint64_t *size)
+{
+	struct stat st;
+	if (!s->owns_fd || s->gzip || s->positional || fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	*size = (uint64_t)st.st_size;
+	return s->fd;
+}
+
+int mt_stream__seek(mt_stream *s, uint64_t off, mt_error *err)
+{
+	if (s->gzip || (!s->positional && lseek(s->fd, (off_t)off, SEEK_SET) < 0))
+		return mt_error_set(err, MT_EIO, off, "cannot seek: %s", s->gzip ? "compressed input" : strerror(errno));
+	s->pos_off = off;
+	s->peek_pos = s->peek_len;
+	s->raw_len = s->raw_pos = 0;
+	s->raw_off = off;
+	s->raw_eof = 0;
+	s->off = off;
+	return 0;
+}
+
+int mt_stream__open_at(mt_stream **out, int fd, uint64_t off, uint64_t end, mt_error *err)
+{
+	*out = NULL;
+	mt_stream *s = calloc(1, sizeof *s);
+	if (!s || !(s->raw = malloc(RAW_CHUNK))) {
+		free(s);
+		return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory");
+	}
+	s->fd = fd;
+	s->positional = 1;
+	s->pos_off = s->raw_off = s->off = off;
+	s->pos_end = end;
+	*out = s;
+	return 0;
 }
 
 void mt_stream_close(mt_stream *s)

@@ -22,16 +22,33 @@
  * count, string count) remember the largest index and its offset and run
  * as soon as that section is complete.
  *
+ * A large input that is in memory or a plain file has its "edges" array
+ * (two thirds of a snapshot) read on a second thread while this one reads
+ * "nodes": the thread finds the array after the nodes (their array holds
+ * no '"', so the next key is the first '"'), reads it with a copy of the
+ * reader whose node bounds are still open, and its columns are taken when
+ * this thread reaches the same '[' with nothing amiss. On any doubt (an
+ * error, a node reference past the nodes, a different array) the result
+ * is dropped and the array read here as usual, so errors, their offsets
+ * and the order they are found in do not change.
+ *
  * Tolerated, with a warning (an error with opts->strict): node type
  * indices past the end of meta.node_types[type] up to 255 (old V8 wrote
  * symbols as type 12 while listing only 12 names), header counts that
  * disagree with the arrays.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "memtracer/heap.h"
 #include "mt_internal.h"
@@ -123,8 +140,11 @@ typedef struct tframe {
 	uint32_t parent, node, pos;
 } tframe;
 
+struct edge_job;
+
 typedef struct rd {
 	mt_vj *j;
+	struct edge_job *job;   /* "edges" being read on another thread */
 	mt_error *err;
 	const mt_read_opts *o;
 	mt_heap *h;
@@ -146,6 +166,7 @@ typedef struct rd {
 	uint32_t netypes;
 
 	uint32_t ncap, ecap, lcap, fcap, tcap;
+	int fixed_edges;        /* the edge columns are allocated for ecap edges, no more */
 	uint64_t ecount_sum;
 
 	int has_hdr_nodes, has_hdr_edges, has_hdr_tfc;
@@ -570,6 +591,8 @@ static int grow_nodes(rd *r, uint64_t off)
 static int grow_edges(rd *r, uint64_t off)
 {
 	mt_heap *h = r->h;
+	if (r->fixed_edges)   /* a piece of columns shared with another thread: never moved */
+		return mt_error_set(r->err, MT_EFORMAT, off, "expected at most %u edges here, found more", r->ecap);
 	uint32_t nc = next_cap(r->ecap, first_cap(r->has_hdr_edges, r->hdr_edges), UINT32_MAX);
 	if (resize(&h->edge_type, nc, 1) || resize(&h->edge_name, nc, 4) || resize(&h->edge_to, nc, 4))
 		return oom(r, off);
@@ -943,12 +966,618 @@ static int defer_value(rd *r, sec_state *ss, uint64_t v, uint64_t off)
 	return 0;
 }
 
+/* ---- "edges" on a second thread ---- */
+
+size_t mt_heap__parallel_min = (size_t)32 << 20;
+size_t mt_heap__split_min = (size_t)1 << 20;
+_Thread_local unsigned mt_heap__parallel_seen;
+int mt_heap__thread_steals = 1;
+
+#define SCAN_CHUNK ((size_t)1 << 20)
+#define KEY_WINDOW 64
+#define SPLIT_WINDOW 4096
+
+/* whether the edges array is split, and who reads its second piece */
+enum { SPLIT_UNDECIDED, SPLIT_NONE, SPLIT_OPEN, SPLIT_MAIN, SPLIT_THREAD };
+
+/* one reader of (a piece of) the edges array: a copy of the main reader */
+typedef struct piece {
+	rd r;                   /* r.h = &h, r.err = &err; the meta is shared, read only */
+	mt_heap h;              /* edge columns only */
+	mt_error err;
+	int closed;             /* the array's ']' was read, at close_off */
+	uint64_t close_off;
+} piece;
+
+typedef struct edge_job {
+	pthread_t tid;
+	int running;            /* started and not yet joined */
+	atomic_int stop;        /* the result is no longer wanted */
+	atomic_int split;       /* SPLIT_*: who reads the piece from split_off on */
+	int fd;                 /* the file, read with pread(); -1 with data */
+	const uint8_t *data;
+	uint64_t size, nodes_off;
+	uint64_t arr_off;       /* the '[' of "edges" */
+	uint64_t split_off;     /* where the second piece starts (0: no split) */
+	uint32_t n1, ne;        /* edges before the split; edges in all */
+	uint8_t *col_type;      /* the shared columns of a split array, ne edges */
+	uint32_t *col_name, *col_to;
+	uint64_t close_off;     /* the ']' the plan found */
+	int ok;                 /* the thread's reads had no error */
+	piece p1, p2;           /* the thread's part; the main thread's piece */
+	pthread_mutex_t mu;     /* edges_done, under mu, signalled on cv */
+	pthread_cond_t cv;
+	int edges_done;         /* the thread is done with the edges (then reads the strings) */
+	int edges_taken;        /* the main thread took or dropped them */
+	/* "strings", read after the edges into a table of its own */
+	int str_ok;
+	uint64_t str_off, str_close;
+	mt_strtab *strtab;
+	uint32_t *smap, nstr, smap_cap;
+} edge_job;
+
+/* up to @cap bytes at @off: straight from memory, or read into @buf; their count in *@n */
+static const uint8_t *job_bytes(const edge_job *jb, uint8_t *buf, size_t cap, uint64_t off, size_t *n)
+{
+	*n = 0;
+	if (jb->data) {
+		if (off < jb->size)
+			*n = (size_t)(jb->size - off < cap ? jb->size - off : cap);
+		return jb->data + off;
+	}
+	for (;;) {
+		ssize_t k = pread(jb->fd, buf, cap, (off_t)off);
+		if (k >= 0)
+			*n = (size_t)k;
+		if (k >= 0 || errno != EINTR)
+			return buf;
+	}
+}
+
+/* the same, always copied into @buf */
+static size_t job_pread(const edge_job *jb, uint8_t *buf, size_t cap, uint64_t off)
+{
+	size_t n;
+	const uint8_t *b = job_bytes(jb, buf, cap, off, &n);
+	if (b != buf)
+		memcpy(buf, b, n);
+	return n;
+}
+
+static int is_ws(uint8_t c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* the ',' in @p[0..@n) before the first ']'; returns the index of that ']' (@n: none) */
+static size_t count_commas(const uint8_t *p, size_t n, uint64_t *commas)
+{
+	size_t i = 0;
+	uint64_t c = 0;
+#if defined(__SSE2__)
+	const __m128i comma = _mm_set1_epi8(','), close = _mm_set1_epi8(']');
+	while (i + 16 <= n) {
+		/* per-byte counters, summed before they can wrap */
+		__m128i acc = _mm_setzero_si128();
+		size_t stop = n - i > 16 * 255 ? i + 16 * 255 : n;
+		for (; i + 16 <= stop; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, close)))
+				break;
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, comma));
+		}
+		__m128i sum = _mm_sad_epu8(acc, _mm_setzero_si128());
+		c += (uint64_t)_mm_cvtsi128_si32(sum) + (uint64_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+		if (i + 16 <= stop)
+			break;
+	}
+#endif
+	for (; i < n && p[i] != ']'; i++)
+		c += p[i] == ',';
+	*commas += c;
+	return i;
+}
+
+/* the first @c at or after @from (UINT64_MAX: none, or stopped) */
+static uint64_t job_find_byte(edge_job *jb, uint8_t c, uint64_t from)
+{
+	uint8_t *buf = jb->data ? NULL : malloc(SCAN_CHUNK);
+	uint64_t q = UINT64_MAX;
+	if (!jb->data && !buf)
+		return q;
+	for (uint64_t off = from; q == UINT64_MAX && !atomic_load(&jb->stop);) {
+		size_t n;
+		const uint8_t *b = job_bytes(jb, buf, SCAN_CHUNK, off, &n);
+		if (n == 0)
+			break;
+		const uint8_t *p = memchr(b, c, n);
+		if (p)
+			q = off + (uint64_t)(p - b);
+		off += n;
+	}
+	free(buf);
+	return q;
+}
+
+/* the '[' of "edges" when that is the first key after the nodes (0 = found) */
+static int job_find(edge_job *jb)
+{
+	uint64_t q = job_find_byte(jb, '"', jb->nodes_off + 1);
+	if (q == UINT64_MAX)
+		return -1;
+	uint8_t w[KEY_WINDOW];
+	size_t n = job_pread(jb, w, sizeof w, q), i = 7;
+	if (n < i || memcmp(w, "\"edges\"", i))
+		return -1;
+	while (i < n && is_ws(w[i]))
+		i++;
+	if (i == n || w[i++] != ':')
+		return -1;
+	while (i < n && is_ws(w[i]))
+		i++;
+	if (i == n || w[i] != '[')
+		return -1;
+	jb->arr_off = q + i;
+	return 0;
+}
+
+/* the columns of a split array, shared by the two pieces */
+static void job_share(edge_job *jb, piece *p, uint32_t first, uint32_t end)
+{
+	p->h.edge_type = jb->col_type;
+	p->h.edge_name = jb->col_name;
+	p->h.edge_to = jb->col_to;
+	p->h.nedges = first;
+	p->r.ecap = end;
+	p->r.fixed_edges = 1;
+}
+
+/*
+ * Splits the array where both threads get about the same number of bytes
+ * (the main thread reads the nodes first): the ',' in the array and its
+ * ']' are counted, so the split falls exactly between two edges and the
+ * columns are allocated once for all. The pieces check the counts as they
+ * read: a piece that finds more or fewer values than counted is an error,
+ * and the array is then read on one thread. Nothing split: SPLIT_NONE.
+ */
+static void job_plan(edge_job *jb)
+{
+	uint8_t *buf = jb->data ? NULL : malloc(SCAN_CHUNK);
+	uint64_t *per = NULL, commas = 0, close = UINT64_MAX, a = jb->arr_off, from = a + 1;
+	size_t nchunk = 0, cap = 0;
+	if (!jb->data && !buf)
+		return;
+	/* the commas of each chunk, up to the ']' */
+	for (uint64_t off = from; close == UINT64_MAX && !atomic_load(&jb->stop);) {
+		size_t n;
+		const uint8_t *b = job_bytes(jb, buf, SCAN_CHUNK, off, &n);
+		if (n == 0 || mt_grow(&per, &cap, nchunk + 1, sizeof *per))
+			break;
+		uint64_t c = 0;
+		size_t k = count_commas(b, n, &c);
+		per[nchunk++] = c;
+		commas += c;
+		if (k < n)
+			close = off + k;
+		off += n;
+	}
+	jb->close_off = close;
+	uint64_t span = close - jb->nodes_off, ne = (commas + 1) / 3;
+	/* the thread: split - a (and the scans); the main thread: the nodes, then close - split */
+	uint64_t m = close == UINT64_MAX ? 0 : (2 * a - jb->nodes_off + close) / 2;
+	m = m > a + span / 16 ? m - span / 16 : a;
+	if (close == UINT64_MAX || (commas + 1) % 3 || ne > UINT32_MAX || m <= from + mt_heap__split_min ||
+	    m + mt_heap__split_min >= close)
+		goto out;
+	/* commas before m: whole chunks, then the rest of m's chunk */
+	uint64_t before = 0, k = (m - from) / SCAN_CHUNK, cstart = from + k * SCAN_CHUNK;
+	for (uint64_t i = 0; i < k; i++)
+		before += per[i];
+	size_t n;
+	const uint8_t *b = job_bytes(jb, buf, (size_t)(m - cstart), cstart, &n);
+	if (n != m - cstart || count_commas(b, n, &before) != n)
+		goto out;
+	/* the next ',' that ends a whole number of edges */
+	b = job_bytes(jb, buf, SPLIT_WINDOW, m, &n);
+	size_t i = 0;
+	for (; i < n && b[i] != ']'; i++)
+		if (b[i] == ',' && ++before % 3 == 0)
+			break;
+	if (i >= n || b[i] != ',')
+		goto out;
+	jb->col_type = malloc(ne ? ne : 1);
+	jb->col_name = malloc((ne ? ne : 1) * sizeof *jb->col_name);
+	jb->col_to = malloc((ne ? ne : 1) * sizeof *jb->col_to);
+	if (!jb->col_type || !jb->col_name || !jb->col_to) {
+		free(jb->col_type);
+		free(jb->col_name);
+		free(jb->col_to);
+		jb->col_type = NULL;
+		jb->col_name = jb->col_to = NULL;
+		goto out;
+	}
+	jb->split_off = m + i + 1;
+	jb->n1 = (uint32_t)(before / 3);
+	jb->ne = (uint32_t)ne;
+	job_share(jb, &jb->p1, 0, jb->n1);
+	job_share(jb, &jb->p2, jb->n1, jb->ne);
+	atomic_store(&jb->split, SPLIT_OPEN);
+out:
+	free(per);
+	free(buf);
+	/* decided: the main thread may be waiting at the edges for this */
+	pthread_mutex_lock(&jb->mu);
+	if (atomic_load(&jb->split) == SPLIT_UNDECIDED)
+		atomic_store(&jb->split, SPLIT_NONE);
+	pthread_cond_broadcast(&jb->cv);
+	pthread_mutex_unlock(&jb->mu);
+}
+
+/*
+ * Reads edges from @from to @to (exclusive; UINT64_MAX = the input's end)
+ * into @p: from the array's '[' when @first, else from the start of an
+ * element. 0 when the piece was read to its end (@to) or to the ']'.
+ */
+static int job_read(edge_job *jb, piece *p, uint64_t from, uint64_t to, int first)
+{
+	mt_stream *s = NULL;
+	mt_vj j;
+	mt_vj_tok t;
+	uint64_t vals[BATCH], offs[BATCH];
+	uint64_t end = to == UINT64_MAX ? jb->size : to;
+	int rc;
+	if (jb->data) {
+		rc = mt_vj_init_memory(&j, jb->data + from, (size_t)(end - from), &p->err);
+		j.base = from;
+	} else if (!(rc = mt_stream__open_at(&s, jb->fd, from, end, &p->err))) {
+		rc = mt_vj_init_stream(&j, s, &p->err);
+	}
+	if (rc) {
+		mt_stream_close(s);
+		return rc;
+	}
+	j.open_end = to != UINT64_MAX;
+	p->r.j = &j;
+	if (first) {
+		if (!(rc = mt_vj_next(&j, &t)) && t.kind != MT_VJ_ARR_BEGIN)
+			rc = -1;
+	} else {
+		rc = mt_vj__enter_array(&j);
+	}
+	while (!rc && !p->closed && !j.ended) {
+		size_t n;
+		if (atomic_load(&jb->stop))
+			rc = -1;
+		else if (!(rc = mt_vj_uints(&j, vals, offs, BATCH, &n, &p->closed)))
+			rc = feed(&p->r, SEC_EDGES, vals, offs, n);
+	}
+	if (!rc && p->closed)
+		p->close_off = j.close_off;
+	p->r.j = NULL;
+	mt_vj_free(&j);
+	mt_stream_close(s);
+	return rc;
+}
+
+/* the edges: the thread's part (and the rest when the main thread has not come for it); 0 = read */
+static int job_edges(edge_job *jb)
+{
+	job_plan(jb);
+	int split = jb->split_off != 0;   /* planned; the main thread may have claimed the second piece already */
+	if (job_read(jb, &jb->p1, jb->arr_off, split ? jb->split_off : UINT64_MAX, 1))
+		return -1;
+	int expect = SPLIT_OPEN;
+	if (split && mt_heap__thread_steals && atomic_compare_exchange_strong(&jb->split, &expect, SPLIT_THREAD)) {
+		jb->p1.r.ecap = jb->ne;
+		if (job_read(jb, &jb->p1, jb->split_off, UINT64_MAX, 0))
+			return -1;
+	}
+	if (!split)
+		jb->close_off = jb->p1.close_off;
+	return 0;
+}
+
+/*
+ * The '[' of "strings" among the keys after the edges' ']' at @from: the
+ * sections between hold numbers only, so each next '"' opens a key. Any
+ * other shape: not found (-1), and the main thread reads them as usual.
+ */
+static int job_find_strings(edge_job *jb, uint64_t from)
+{
+	uint8_t w[KEY_WINDOW];
+	for (int keys = 0; keys < 16; keys++) {
+		uint64_t q = job_find_byte(jb, '"', from);
+		if (q == UINT64_MAX)
+			return -1;
+		size_t n = job_pread(jb, w, sizeof w, q), i = 1;
+		while (i < n && w[i] != '"' && w[i] != '\\')
+			i++;
+		if (i >= n || w[i] != '"')
+			return -1;
+		int is_strings = i == 8 && !memcmp(w + 1, "strings", 7);
+		i++;
+		while (i < n && is_ws(w[i]))
+			i++;
+		if (i >= n || w[i++] != ':')
+			return -1;
+		while (i < n && is_ws(w[i]))
+			i++;
+		if (i >= n || w[i] != '[')
+			return -1;
+		if (is_strings) {
+			jb->str_off = q + i;
+			return 0;
+		}
+		from = q + i + 1;
+	}
+	return -1;
+}
+
+/* "strings" into a table of the thread's own, for the main thread to take at that key */
+static void job_strings(edge_job *jb)
+{
+	mt_stream *s = NULL;
+	mt_vj j;
+	mt_vj_tok t;
+	mt_error err = MT_ERROR_INIT;
+	if (jb->close_off == UINT64_MAX || job_find_strings(jb, jb->close_off + 1))
+		return;
+	int rc;
+	if (jb->data) {
+		rc = mt_vj_init_memory(&j, jb->data + jb->str_off, (size_t)(jb->size - jb->str_off), &err);
+		j.base = jb->str_off;
+	} else if (!(rc = mt_stream__open_at(&s, jb->fd, jb->str_off, jb->size, &err))) {
+		rc = mt_vj_init_stream(&j, s, &err);
+	}
+	if (rc) {
+		mt_stream_close(s);
+		return;
+	}
+	if (!(jb->strtab = mt_strtab_new()) || mt_vj_next(&j, &t) || t.kind != MT_VJ_ARR_BEGIN)
+		rc = -1;
+	while (!rc) {
+		if ((jb->nstr & 1023) == 0 && atomic_load(&jb->stop))
+			rc = -1;
+		else if (!(rc = mt_vj_next(&j, &t)) && t.kind == MT_VJ_ARR_END)
+			break;
+		else if (!rc && (t.kind != MT_VJ_STRING || jb->nstr == UINT32_MAX ||
+				 (jb->nstr == jb->smap_cap &&
+				  mt_grow32(&jb->smap, &jb->smap_cap, (uint64_t)jb->nstr + 1, sizeof *jb->smap))))
+			rc = -1;
+		else if (!rc && !(rc = mt_strtab_intern(jb->strtab, t.str, t.len, &jb->smap[jb->nstr])))
+			jb->nstr++;
+	}
+	if (!rc) {
+		jb->str_close = t.off;
+		jb->str_ok = 1;
+	}
+	mt_vj_free(&j);
+	mt_stream_close(s);
+}
+
+static void *job_run(void *arg)
+{
+	edge_job *jb = arg;
+	int ok = !job_find(jb) && !job_edges(jb);
+	pthread_mutex_lock(&jb->mu);
+	jb->ok = ok;
+	jb->edges_done = 1;
+	pthread_cond_broadcast(&jb->cv);
+	pthread_mutex_unlock(&jb->mu);
+	if (ok && !atomic_load(&jb->stop))
+		job_strings(jb);
+	return NULL;
+}
+
+static void piece_free(piece *p)
+{
+	free(p->r.sec[SEC_EDGES].tv);
+	free(p->r.sec[SEC_EDGES].to);
+	if (!p->r.fixed_edges) {
+		free(p->h.edge_type);
+		free(p->h.edge_name);
+		free(p->h.edge_to);
+	}
+}
+
+static void job_free(edge_job *jb)
+{
+	if (!jb)
+		return;
+	if (jb->running) {
+		atomic_store(&jb->stop, 1);
+		pthread_join(jb->tid, NULL);
+	}
+	piece_free(&jb->p1);
+	piece_free(&jb->p2);
+	pthread_mutex_destroy(&jb->mu);
+	pthread_cond_destroy(&jb->cv);
+	mt_strtab_free(jb->strtab);
+	free(jb->smap);
+	free(jb->col_type);
+	free(jb->col_name);
+	free(jb->col_to);
+	free(jb);
+}
+
+static int piece_init(piece *p, const rd *r)
+{
+	/* the copy shares the meta (read only there); nothing else it points at is touched */
+	p->r = *r;
+	p->r.job = NULL;
+	p->r.j = NULL;
+	p->r.h = &p->h;
+	p->r.err = &p->err;
+	p->r.ecap = 0;
+	p->err = (mt_error)MT_ERROR_INIT;
+	sec_state *ss = &p->r.sec[SEC_EDGES];
+	ss->tv = ss->to = NULL;
+	return sec_alloc(&p->r, SEC_EDGES, ss->nf);
+}
+
+/* at the nodes' '[' (@t): starts reading "edges" on another thread when that can pay */
+static void job_start(rd *r, const mt_vj_tok *t)
+{
+	mt_vj *j = r->j;
+	int fd = -1;
+	const uint8_t *data = NULL;
+	uint64_t size = 0;
+	if (j->s) {
+		if ((fd = mt_stream__plain_fd(j->s, &size)) < 0)
+			return;
+	} else if (j->src) {
+		data = j->src;
+		size = j->src_len;
+	} else if (j->base == 0) {
+		data = j->buf;
+		size = j->len;
+	} else {
+		return;
+	}
+	if (size < mt_heap__parallel_min || t->off + 1 >= size)
+		return;
+	edge_job *jb = calloc(1, sizeof *jb);
+	if (!jb)
+		return;
+	jb->fd = fd;
+	jb->data = data;
+	jb->size = size;
+	jb->nodes_off = t->off;
+	pthread_mutex_init(&jb->mu, NULL);
+	pthread_cond_init(&jb->cv, NULL);
+	if (piece_init(&jb->p1, r) || piece_init(&jb->p2, r) || pthread_create(&jb->tid, NULL, job_run, jb)) {
+		job_free(jb);
+		return;
+	}
+	jb->running = 1;
+	r->job = jb;
+	mt_heap__parallel_seen |= MT_HEAP_PAR_STARTED;
+}
+
+/* the larger of two pending indices, the earlier one on a tie (as one reader would note them) */
+static void pend_merge(pend *into, const pend *later)
+{
+	if (later->any)
+		pend_note(into, later->max, later->off);
+}
+
+/*
+ * At "edges" (its '[' just read, @t): when the array was split and the
+ * thread has not begun the second piece, it is read here; then the
+ * thread's columns (with this piece) are taken when they cover this same
+ * array without error and every to_node is one of the nodes. Else nothing
+ * is taken (*@taken 0) and the array is read here as usual.
+ */
+static int job_take(rd *r, const mt_vj_tok *t, int *taken)
+{
+	edge_job *jb = r->job;
+	mt_heap *h = r->h;
+	*taken = 0;
+	int expect = SPLIT_OPEN, mine = 0;
+	pthread_mutex_lock(&jb->mu);   /* the split is decided soon after the thread starts */
+	while (atomic_load(&jb->split) == SPLIT_UNDECIDED && !jb->edges_done)
+		pthread_cond_wait(&jb->cv, &jb->mu);
+	pthread_mutex_unlock(&jb->mu);
+	if (atomic_compare_exchange_strong(&jb->split, &expect, SPLIT_MAIN))
+		mine = !job_read(jb, &jb->p2, jb->split_off, UINT64_MAX, 0);
+	pthread_mutex_lock(&jb->mu);
+	while (!jb->edges_done)
+		pthread_cond_wait(&jb->cv, &jb->mu);
+	pthread_mutex_unlock(&jb->mu);
+	jb->edges_taken = 1;
+	piece *p1 = &jb->p1, *p2 = &jb->p2, *last = expect == SPLIT_OPEN ? p2 : p1;
+	const sec_state *s1 = &p1->r.sec[SEC_EDGES], *s2 = &p2->r.sec[SEC_EDGES];
+	uint32_t nf = r->sec[SEC_NODES].nf;
+	int ok = jb->ok && jb->arr_off == t->off && r->sec[SEC_NODES].done && !r->sec[SEC_EDGES].seen &&
+		s1->pos == 0 && last->closed && (expect != SPLIT_OPEN || (mine && s2->pos == 0));
+	if (ok && jb->split_off)   /* both pieces hold exactly the edges counted */
+		ok = expect == SPLIT_OPEN ? p1->h.nedges == jb->n1 && p2->h.nedges == jb->ne : p1->h.nedges == jb->ne;
+	pend p_to = p1->r.p_to, p_name = p1->r.p_edge_name;
+	if (mine) {
+		pend_merge(&p_to, &p2->r.p_to);
+		pend_merge(&p_name, &p2->r.p_edge_name);
+	}
+	if (ok && p_to.any && p_to.max / nf >= h->nnodes)
+		ok = 0;
+	mt_vj_mark m;
+	mt_vj__mark(r->j, &m);
+	int rc = ok ? mt_vj__skip_array(r->j, &m, last->close_off) : 0;
+	if (!ok || rc) {
+		r->job = NULL;
+		job_free(jb);
+		return rc;
+	}
+	h->nedges = last->h.nedges;
+	if (jb->split_off) {
+		h->edge_type = jb->col_type;
+		h->edge_name = jb->col_name;
+		h->edge_to = jb->col_to;
+		jb->col_type = NULL;
+		jb->col_name = jb->col_to = NULL;
+		r->ecap = jb->ne;
+	} else {
+		h->edge_type = p1->h.edge_type;
+		h->edge_name = p1->h.edge_name;
+		h->edge_to = p1->h.edge_to;
+		p1->h.edge_type = NULL;
+		p1->h.edge_name = p1->h.edge_to = NULL;
+		r->ecap = p1->r.ecap;
+	}
+	r->p_edge_name = p_name;
+	sec_state *ss = &r->sec[SEC_EDGES];
+	ss->seen = 1;
+	ss->start_off = t->off;
+	ss->nvals = s1->nvals + (mine ? s2->nvals : 0);
+	ss->pos = 0;
+	ss->close_off = last->close_off;
+	*taken = 1;
+	mt_heap__parallel_seen |= MT_HEAP_PAR_EDGES | (mine ? MT_HEAP_PAR_SPLIT : 0) |
+		(expect == SPLIT_THREAD ? MT_HEAP_PAR_STOLEN : 0);
+	return sec_finish(r, SEC_EDGES);
+}
+
+/*
+ * At "strings" (its '[' just read, @t): the thread's table when it read
+ * this same array without error and nothing has been interned here yet;
+ * else nothing (*@taken 0) and the strings are read here. The job ends.
+ */
+static int job_take_strings(rd *r, const mt_vj_tok *t, int *taken)
+{
+	edge_job *jb = r->job;
+	mt_heap *h = r->h;
+	r->job = NULL;
+	*taken = 0;
+	pthread_join(jb->tid, NULL);
+	jb->running = 0;
+	int rc = 0;
+	if (jb->edges_taken && jb->str_ok && jb->str_off == t->off && mt_strtab_count(h->strings) == 1) {
+		mt_vj_mark m;
+		mt_vj__mark(r->j, &m);
+		if (!(rc = mt_vj__skip_array(r->j, &m, jb->str_close))) {
+			mt_strtab_free(h->strings);
+			h->strings = jb->strtab;
+			free(r->smap);
+			r->smap = jb->smap;
+			r->nstr = jb->nstr;
+			r->smap_cap = jb->smap_cap;
+			jb->strtab = NULL;
+			jb->smap = NULL;
+			*taken = 1;
+			mt_heap__parallel_seen |= MT_HEAP_PAR_STRINGS;
+		}
+	}
+	job_free(jb);
+	return rc;
+}
+
 /* a section's array, the '[' already read (token @t) */
 static int read_section(rd *r, int s, const mt_vj_tok *t)
 {
 	sec_state *ss = &r->sec[s];
 	uint64_t vals[BATCH], offs[BATCH];
 	int rc;
+	if (s == SEC_NODES && r->layout && !r->sec[SEC_EDGES].seen && !r->job)
+		job_start(r, t);
 	ss->seen = 1;
 	ss->start_off = t->off;
 	if (s == SEC_TREE) {
@@ -1106,7 +1735,10 @@ static int read_strings(rd *r, uint64_t key_off)
 	if (r->strings_seen)
 		return mt_error_set(r->err, MT_EFORMAT, key_off, "expected one \"strings\", found a second");
 	r->strings_seen = 1;
-	for (;;) {
+	int taken = 0;
+	if (r->job && (rc = job_take_strings(r, &t, &taken)))
+		return rc;
+	while (!taken) {
 		if ((rc = next(r, &t)))
 			return rc;
 		if (t.kind == MT_VJ_ARR_END)
@@ -1271,7 +1903,10 @@ static int read_top(rd *r)
 			if (r->sec[s].seen)
 				return mt_error_set(r->err, MT_EFORMAT, key_off, "expected one \"%s\", found a second",
 					sec_key[s]);
-			if ((rc = expect_array(r, &t, sec_key[s])) || (rc = read_section(r, s, &t)))
+			int taken = 0;
+			if ((rc = expect_array(r, &t, sec_key[s])) ||
+			    (s == SEC_EDGES && r->job && (rc = job_take(r, &t, &taken))) ||
+			    (!taken && (rc = read_section(r, s, &t))))
 				return rc;
 		} else if (!strcmp(t.str, "snapshot")) {
 			r->err->doing = "reading the snapshot header";
@@ -1301,6 +1936,7 @@ int mt_heap__read_vj(mt_heap **out, mt_vj *j, const mt_read_opts *o, mt_error *e
 	if (!err)
 		err = &local;
 	j->err = err;
+	mt_heap__parallel_seen = 0;
 	rd r;
 	memset(&r, 0, sizeof r);
 	r.j = j;
@@ -1313,6 +1949,7 @@ int mt_heap__read_vj(mt_heap **out, mt_vj *j, const mt_read_opts *o, mt_error *e
 	} else {
 		rc = read_top(&r);
 	}
+	job_free(r.job);
 	if (rc == 0 && err->code)
 		rc = err->code;
 	if (rc) {

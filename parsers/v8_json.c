@@ -686,6 +686,74 @@ int mt_vj_skip(mt_vj *j, const mt_vj_tok *first, uint64_t *nelems)
 	}
 }
 
+/* ---- moving within an array (parsers/v8_heap.c reads one on another thread) ---- */
+
+/* the next byte read is the one at input offset @off */
+static int reposition(mt_vj *j, uint64_t off)
+{
+	if (!j->s && !j->src) {   /* memory mode: the whole input is in buf */
+		if (off < j->base || off - j->base > j->len)
+			return mt_error_set(j->err, MT_EINVAL, off, "expected an offset within the input");
+		j->pos = (size_t)(off - j->base);
+		return 0;
+	}
+	if (j->s) {
+		int rc = mt_stream__seek(j->s, off, j->err);
+		if (rc)
+			return rc;
+	} else {
+		if (off > j->src_len)
+			return mt_error_set(j->err, MT_EINVAL, off, "expected an offset within the input");
+		j->src_pos = (size_t)off;
+	}
+	j->pos = j->len = 0;
+	j->base = off;
+	j->eof = 0;
+	return 0;
+}
+
+void mt_vj__mark(const mt_vj *j, mt_vj_mark *m)
+{
+	m->off = j->base + j->pos;
+	m->depth = j->depth;
+	m->state = j->state;
+}
+
+int mt_vj__rewind(mt_vj *j, const mt_vj_mark *m)
+{
+	if (m->depth == 0 || m->depth > j->stack_cap)
+		return mt_error_set(j->err, MT_EINVAL, m->off, "expected a mark inside an array");
+	int rc = reposition(j, m->off);
+	if (rc)
+		return rc;
+	j->depth = m->depth;
+	j->stack[m->depth - 1] = 'a';
+	j->state = m->state;
+	return 0;
+}
+
+int mt_vj__skip_array(mt_vj *j, const mt_vj_mark *m, uint64_t close_off)
+{
+	if (m->depth == 0 || m->depth > j->stack_cap || close_off < m->off)
+		return mt_error_set(j->err, MT_EINVAL, close_off, "expected a mark inside an array");
+	int rc = reposition(j, close_off + 1);
+	if (rc)
+		return rc;
+	j->close_off = close_off;
+	j->depth = m->depth - 1;
+	after_value(j);
+	return 0;
+}
+
+int mt_vj__enter_array(mt_vj *j)
+{
+	int rc = push(j, 'a');
+	if (rc)
+		return rc;
+	j->state = ST_VALUE;
+	return 0;
+}
+
 /* ---- the integer-array fast path ---- */
 
 static int fast_unexpected(mt_vj *j, const uint8_t *p, int st)
@@ -787,6 +855,11 @@ int mt_vj_uints(mt_vj *j, uint64_t *vals, uint64_t *offs, size_t cap, size_t *n,
 		}
 		if (p >= end && j->eof) {
 			j->state = st;
+			if (j->open_end && st == ST_VALUE) {   /* a piece of an array that ends after a ',' */
+				j->ended = 1;
+				*n = k;
+				return 0;
+			}
 			return unexpected(j, st == ST_AFTER ? "',' or ']'" : "a non-negative integer");
 		}
 		continue;

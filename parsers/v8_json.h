@@ -79,6 +79,8 @@ typedef struct mt_vj {
 	size_t src_len, src_pos;
 
 	uint64_t close_off;    /* offset of the last ']' consumed by mt_vj_uints() */
+	int open_end;          /* the input is a piece of an array that ends after a ',' ... */
+	int ended;             /* ... and mt_vj_uints() reached that end */
 	mt_error *err;
 } mt_vj;
 
@@ -117,6 +119,24 @@ int mt_vj_skip(mt_vj *j, const mt_vj_tok *first, uint64_t *nelems);
  */
 int mt_vj_uints(mt_vj *j, uint64_t *vals, uint64_t *offs, size_t cap, size_t *n, int *closed);
 
+/*
+ * A place right after an array's '[' (mt_vj__mark), for reading the array
+ * elsewhere (another parser on the same bytes): mt_vj__skip_array then
+ * continues after the array's ']' at @close_off, as if it had been read;
+ * mt_vj__rewind returns to the mark to read the array here after all.
+ * The input must be in memory or a plain file (mt_stream__plain_fd).
+ */
+typedef struct mt_vj_mark {
+	uint64_t off;
+	uint32_t depth;
+	int state;
+} mt_vj_mark;
+void mt_vj__mark(const mt_vj *j, mt_vj_mark *m);
+/* A parser started on the middle of an array: at the start of an element. */
+int mt_vj__enter_array(mt_vj *j);
+int mt_vj__rewind(mt_vj *j, const mt_vj_mark *m);
+int mt_vj__skip_array(mt_vj *j, const mt_vj_mark *m, uint64_t close_off);
+
 /* Input offset of the next unread byte. */
 static inline uint64_t mt_vj_offset(const mt_vj *j)
 {
@@ -130,5 +150,22 @@ const char *mt_vj_describe(const mt_vj_tok *t);
 struct mt_heap;
 struct mt_read_opts;
 int mt_heap__read_vj(struct mt_heap **out, mt_vj *j, const struct mt_read_opts *o, mt_error *err);
+/*
+ * Inputs of at least mt_heap__parallel_min bytes have "edges" (and then
+ * "strings") read on a second thread, the edges split in two pieces of at
+ * least mt_heap__split_min bytes; tests lower both to reach that code on
+ * small inputs, or set the first to SIZE_MAX to read on one thread.
+ */
+extern size_t mt_heap__parallel_min;
+extern size_t mt_heap__split_min;
+/* 0: the thread leaves the second piece to the main thread even when it gets there first (tests) */
+extern int mt_heap__thread_steals;
+/* what the last read on this thread did on the second thread (MT_HEAP_PAR_*), for tests */
+extern _Thread_local unsigned mt_heap__parallel_seen;
+#define MT_HEAP_PAR_STARTED 1u   /* a thread was started at the nodes */
+#define MT_HEAP_PAR_EDGES 2u     /* the edges were taken from it */
+#define MT_HEAP_PAR_SPLIT 4u     /* ... the second piece read by the main thread */
+#define MT_HEAP_PAR_STOLEN 8u    /* ... the second piece read by the thread too (split, but it got there first) */
+#define MT_HEAP_PAR_STRINGS 16u  /* the strings were taken from it */
 
 #endif

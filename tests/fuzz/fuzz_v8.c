@@ -4,8 +4,9 @@
  *
  * Every input is read twice: from memory in one piece, and through a small
  * refill buffer (64..1087 bytes, from the input's length) as a stream is
- * read. Both must agree exactly: same result code, same error offset and
- * message, same graph. On success (abort() on violation):
+ * read, and from memory on two threads (the edges and strings on a second
+ * thread at any size). All must agree exactly: same result code, same
+ * error offset and message, same graph. On success (abort() on violation):
  *   - node_type < MT_HN__COUNT, edge_type < MT_HE__COUNT, detachedness <= 2;
  *   - edge_to < nnodes; first_edge starts at 0, is monotone, ends at nedges;
  *   - names are ids of the string table; locations point at nodes; trace
@@ -152,9 +153,36 @@ static int same_heap(const mt_heap *a, const mt_heap *b)
 	    memcmp(a->first_edge, b->first_edge, 4 * ((size_t)a->nnodes + 1)))
 		return 0;
 	if (a->nedges && (memcmp(a->edge_to, b->edge_to, 4 * (size_t)a->nedges) ||
-		memcmp(a->edge_name, b->edge_name, 4 * (size_t)a->nedges)))
+		memcmp(a->edge_name, b->edge_name, 4 * (size_t)a->nedges) || memcmp(a->edge_type, b->edge_type, a->nedges)))
 		return 0;
+	if (memcmp(a->node_id, b->node_id, 4 * (size_t)a->nnodes) || memcmp(a->node_self, b->node_self, 8 * (size_t)a->nnodes) ||
+	    memcmp(a->node_detached, b->node_detached, a->nnodes))
+		return 0;
+	uint32_t ns = mt_strtab_count(a->strings);
+	if (ns != mt_strtab_count(b->strings))
+		return 0;
+	for (uint32_t i = 0; i < ns; i++)
+		if (mt_strtab_len(a->strings, i) != mt_strtab_len(b->strings, i) ||
+		    memcmp(mt_strtab_get(a->strings, i), mt_strtab_get(b->strings, i), mt_strtab_len(a->strings, i)))
+			return 0;
 	return 1;
+}
+
+/* two reads of one input: the same result code, error offset and message, or the same graph */
+static void same_read(const char *wa, int ra, const mt_error *ea, const mt_heap *a, const char *wb, int rb,
+	const mt_error *eb, const mt_heap *b)
+{
+	if (ra != rb || ea->offset != eb->offset || strcmp(ea->msg, eb->msg) != 0) {
+		char la[512], lb[512];
+		mt_error_format(ea, la, sizeof la);
+		mt_error_format(eb, lb, sizeof lb);
+		fprintf(stderr, "%s: %d %s\n%s: %d %s\n", wa, ra, la, wb, rb, lb);
+		fail("two reads differ", NULL);
+	}
+	if (a && (!b || !same_heap(a, b))) {
+		fprintf(stderr, "%s / %s\n", wa, wb);
+		fail("two reads built different graphs", NULL);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -177,21 +205,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("result code and heap disagree", ra ? &ea : &eb);
 	if (ra != 0 && (ea.code != ra || ea.msg[0] == '\0'))
 		fail("a failed read must leave its code and a message", &ea);
-	if (ra != rb || ea.offset != eb.offset || strcmp(ea.msg, eb.msg) != 0) {
-		char la[512], lb[512];
-		mt_error_format(&ea, la, sizeof la);
-		mt_error_format(&eb, lb, sizeof lb);
-		fprintf(stderr, "memory: %d %s\nchunked: %d %s\n", ra, la, rb, lb);
-		fail("memory and chunked reads differ", NULL);
-	}
+	same_read("memory", ra, &ea, a, "chunked", rb, &eb, b);
 	if (a) {
 		check_heap(a);
 		check_analyses(a);
-		if (!same_heap(a, b))
-			fail("memory and chunked reads built different graphs", NULL);
 	}
+
+	/* on two threads (the edges split anywhere, the second piece left to either thread): the same */
+	mt_heap *c = NULL;
+	mt_error ec = MT_ERROR_INIT;
+	mt_heap__parallel_min = 0;
+	mt_heap__split_min = 1;
+	mt_heap__thread_steals = size > 1 && (data[size - 2] & 1);
+	int rc = mt_heap__read_memory(&c, data, size, &o, &ec);
+	mt_heap__parallel_min = (size_t)32 << 20;
+	mt_heap__split_min = (size_t)1 << 20;
+	mt_heap__thread_steals = 1;
+	same_read("one thread", ra, &ea, a, "two threads", rc, &ec, c);
 	mt_heap_free(a);
 	mt_heap_free(b);
+	mt_heap_free(c);
 
 	/* the JSON parser alone, with small limits: it must end in EOF or an error */
 	mt_error ej = MT_ERROR_INIT;
