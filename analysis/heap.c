@@ -57,7 +57,7 @@ void mt_heap_free(mt_heap *h)
 }
 
 /* For each block of 2^EDGE_BLOCK_SHIFT edges, the node its first edge leaves from. */
-#define EDGE_BLOCK_SHIFT 8
+#define EDGE_BLOCK_SHIFT 5
 struct mt_heap_priv {
 	uint32_t nblocks;
 	uint32_t block_from[];

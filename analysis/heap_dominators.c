@@ -427,6 +427,14 @@ static uint32_t layered_bfs(pathctx *c, uint32_t head, uint32_t tail, uint32_t *
 		uint32_t u = q[head++];
 		if (stop != NONE && lvl[stop] != NONE && lvl[u] >= lvl[stop])
 			break;
+		if (head + 16 < tail)
+			__builtin_prefetch(&h->first_edge[q[head + 16]]);
+		if (head + 8 < tail) {
+			uint32_t f = h->first_edge[q[head + 8]];
+			__builtin_prefetch(&h->edge_to[f]);
+			__builtin_prefetch(&h->edge_type[f]);
+			__builtin_prefetch(&c->rb[f >> 6]);
+		}
 		uint32_t next = lvl[u] + 1;
 		for (uint32_t e = h->first_edge[u]; e < h->first_edge[u + 1]; e++) {
 			if (!links(h, c->rb, e))
@@ -633,6 +641,13 @@ int mt_heap_dominators(mt_heap_doms **out, const mt_heap *h, mt_error *err)
 		q[tail++] = 0;
 		while (head < tail) {
 			uint32_t u = q[head++];
+			if (head + 16 < tail)
+				__builtin_prefetch(&h->first_edge[q[head + 16]]);
+			if (head + 8 < tail) {
+				uint32_t f = h->first_edge[q[head + 8]];
+				__builtin_prefetch(&h->edge_to[f]);
+				__builtin_prefetch(&rb[f >> 6]);
+			}
 			for (uint32_t e = h->first_edge[u]; e < h->first_edge[u + 1]; e++) {
 				uint32_t w = h->edge_to[e];
 				if (BIT(rb, e) && d->distance[w] == NONE) {
