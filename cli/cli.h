@@ -56,7 +56,8 @@ enum {
 	CLI_WANT_GOROUTINES = 2u,
 	CLI_WANT_HEAP = 4u,
 	CLI_WANT_RAW = 8u,     /* keep a JFR recording's bytes (info summary, leak candidates) */
-	CLI_WANT_JFR_RAW = 16u /* with CLI_WANT_RAW: a JFR recording gives only its bytes, no profile (info) */
+	CLI_WANT_JFR_RAW = 16u, /* with CLI_WANT_RAW: a JFR recording gives only its bytes, no profile (info) */
+	CLI_WANT_HEAP_LOCATIONS = 32u /* with CLI_WANT_HEAP: keep a snapshot's locations (else only checked) */
 };
 
 typedef struct cli_input {

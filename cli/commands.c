@@ -59,7 +59,8 @@ int cmd_info(int argc, char **argv)
 	mt_sink out = mt_sink_stdio(stdout);
 	for (int i = 0; i < npos; i++) {
 		cli_input in;
-		int r = cli_open(pos[i], CLI_WANT_PROFILE | CLI_WANT_HEAP | CLI_WANT_RAW | CLI_WANT_JFR_RAW, strict, &in);
+		int r = cli_open(pos[i], CLI_WANT_PROFILE | CLI_WANT_HEAP | CLI_WANT_HEAP_LOCATIONS | CLI_WANT_RAW | CLI_WANT_JFR_RAW,
+			strict, &in);
 		if (r) {
 			status = r;
 			continue;

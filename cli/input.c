@@ -49,6 +49,8 @@ static int open_input(const char *path, unsigned want, int strict, cli_input *in
 	ro.warn = on_warn;
 	ro.warn_ctx = &ws;
 	ro.strict = strict;
+	if (!(want & CLI_WANT_HEAP_LOCATIONS))
+		ro.heap_flags |= MT_READ_HEAP_NO_LOCATIONS;   /* no command uses them but info's count */
 
 	mt_stream *s;
 	err.doing = "reading the input";

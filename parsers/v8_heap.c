@@ -184,6 +184,7 @@ typedef struct rd {
 
 	int samples_seen;
 	uint64_t nsample_vals, samples_close;
+	uint64_t nloc;          /* locations read (kept in h->locations unless the options say not to) */
 
 	tframe *tf;
 	uint32_t ntf, tfcap;
@@ -726,7 +727,7 @@ static int edge_tuple(rd *r, const uint64_t *v, const uint64_t *o)
 	} else if ((rc = check_string_index(r, &r->p_edge_name, name, o[r->e_name], "an edge name"))) {
 		return rc;
 	}
-	uint32_t to;
+	uint32_t to = 0;
 	if ((rc = node_offset(r, &r->p_to, v[r->e_to], o[r->e_to], "to_node", &to)))
 		return rc;
 	h->edge_type[i] = ty;
@@ -739,12 +740,12 @@ static int edge_tuple(rd *r, const uint64_t *v, const uint64_t *o)
 static int location_tuple(rd *r, const uint64_t *v, const uint64_t *o)
 {
 	mt_heap *h = r->h;
-	int rc;
-	if (h->nlocations == UINT32_MAX)
+	int rc, keep = !(r->o && (r->o->heap_flags & MT_READ_HEAP_NO_LOCATIONS));
+	if (r->nloc == UINT32_MAX)
 		return mt_error_set(r->err, MT_ELIMIT, o[0], "expected at most %u locations, found more", UINT32_MAX);
-	if ((rc = mt_grow32(&h->locations, &r->lcap, (uint64_t)h->nlocations + 1, sizeof *h->locations)))
+	if (keep && (rc = mt_grow32(&h->locations, &r->lcap, (uint64_t)h->nlocations + 1, sizeof *h->locations)))
 		return oom(r, o[0]);
-	uint32_t node;
+	uint32_t node = 0;
 	if ((rc = node_offset(r, &r->p_loc, v[r->l_obj], o[r->l_obj], "object_index", &node)))
 		return rc;
 	const int32_t pos[3] = { r->l_sid, r->l_line, r->l_col };
@@ -752,6 +753,9 @@ static int location_tuple(rd *r, const uint64_t *v, const uint64_t *o)
 	for (int k = 0; k < 3; k++)
 		if (v[pos[k]] > UINT32_MAX)
 			return too_big32(r, o[pos[k]], what[k], v[pos[k]]);
+	r->nloc++;
+	if (!keep)
+		return 0;
 	mt_heap_location *l = &h->locations[h->nlocations++];
 	l->node = node;
 	l->script_id = (uint32_t)v[r->l_sid];
@@ -1835,20 +1839,20 @@ static int finish(rd *r)
 		h->features |= MT_HEAP_HAS_DETACHEDNESS;
 	if (r->n_trace >= 0)
 		h->features |= MT_HEAP_HAS_TRACE_NODE_ID;
-	if (h->nlocations)
+	if (r->nloc)
 		h->features |= MT_HEAP_HAS_LOCATIONS;
 	if (h->ntrace_fns || h->ntrace_nodes)
 		h->features |= MT_HEAP_HAS_TRACES;
 	if (r->nsample_vals)
 		h->features |= MT_HEAP_HAS_SAMPLES;
 
-	/* exact sizes (every column non-NULL but node_trace) */
+	/* exact sizes (every column non-NULL but node_trace, and locations when none were kept) */
 	if (shrink(&h->node_type, h->nnodes, 1) || shrink(&h->node_name, h->nnodes, 4) ||
 	    shrink(&h->node_id, h->nnodes, 4) || shrink(&h->node_self, h->nnodes, 8) ||
 	    shrink(&h->node_detached, h->nnodes, 1) || (h->node_trace && shrink(&h->node_trace, h->nnodes, 4)) ||
 	    shrink(&h->first_edge, (size_t)h->nnodes + 1, 4) || shrink(&h->edge_type, h->nedges, 1) ||
 	    shrink(&h->edge_name, h->nedges, 4) || shrink(&h->edge_to, h->nedges, 4) ||
-	    shrink(&h->locations, h->nlocations, sizeof *h->locations) ||
+	    (h->locations && shrink(&h->locations, h->nlocations, sizeof *h->locations)) ||
 	    shrink(&h->trace_fns, h->ntrace_fns, sizeof *h->trace_fns) ||
 	    shrink(&h->trace_nodes, h->ntrace_nodes, sizeof *h->trace_nodes))
 		return oom(r, MT_NO_OFFSET);

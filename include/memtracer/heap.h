@@ -95,7 +95,7 @@ typedef struct mt_heap {
 	uint32_t *retainer_edge;       /* edge index; its source is retainer_from[] */
 	uint32_t *retainer_from;
 
-	mt_heap_location *locations;
+	mt_heap_location *locations;   /* NULL (and nlocations 0) when read with MT_READ_HEAP_NO_LOCATIONS */
 	uint32_t nlocations;
 	mt_heap_trace_fn *trace_fns;
 	uint32_t ntrace_fns;

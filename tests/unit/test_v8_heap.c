@@ -471,6 +471,27 @@ static void test_v8heap__traces_and_locations(void)
 	CHECK_EQ_I(read_str(&h, bad, &err), MT_EFORMAT);
 	CHECK_EQ_I(err.offset, (uint64_t)(tt + 3 - bad));
 	CHECK(strstr(err.msg, "expected a function_info_index below 2") != NULL);
+
+	/* locations checked but not kept: the same graph without them, the same errors */
+	mt_read_opts o = MT_READ_OPTS_INIT;
+	o.heap_flags = MT_READ_HEAP_NO_LOCATIONS;
+	err = (mt_error)MT_ERROR_INIT;
+	CHECK_OK(mt_heap__read_memory(&h, (const uint8_t *)text, strlen(text), &o, &err));
+	CHECK(h->locations == NULL);
+	CHECK_EQ_I(h->nlocations, 0);
+	CHECK(h->features & MT_HEAP_HAS_LOCATIONS);
+	CHECK_EQ_I(h->ntrace_nodes, 4);
+	mt_heap_free(h);
+	snprintf(bad, sizeof bad, "%s", text);
+	tt = strstr(bad, "[7,7,0,10,4]");
+	memcpy(tt, "[8,7,0,10,4]", 12);   /* object_index not a multiple of the 7 node fields */
+	for (int keep = 0; keep < 2; keep++) {
+		o.heap_flags = keep ? 0 : MT_READ_HEAP_NO_LOCATIONS;
+		err = (mt_error)MT_ERROR_INIT;
+		CHECK_EQ_I(mt_heap__read_memory(&h, (const uint8_t *)bad, strlen(bad), &o, &err), MT_EFORMAT);
+		CHECK_EQ_I(err.offset, (uint64_t)(tt + 1 - bad));
+		CHECK(strstr(err.msg, "expected object_index to be a multiple of 7") != NULL);
+	}
 }
 
 /* a malformed variant of MINIMAL: @from replaced by @to */
