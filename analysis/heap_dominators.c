@@ -25,6 +25,7 @@
  * each node the path of least "system" penalty among its shortest ones.
  * The path tree is computed once per mt_heap_dominators call.
  */
+#include <pthread.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,9 @@
 
 #define NONE UINT32_MAX
 #define PRED_BLOCKS 2    /* semi_nca lists predecessors in this many parts */
+
+/* graphs of this many nodes have their distances found on a second thread, beside the path tree */
+size_t mt_heap__dist_thread_min = 1u << 20;
 
 /* mt_heap_doms plus the retainer-path tree; mt_heap_doms_free frees both. */
 struct doms_full {
@@ -282,7 +286,9 @@ enum {
 	NF_NATIVE_CONTEXT = 1,    /* "system / NativeContext..." */
 	NF_MAP_DESCRIPTORS = 2,   /* "(map descriptors)" array */
 	NF_LOWPRI_ROOT = 4,       /* C++ / Blink root categories, pending activities */
-	NF_USER_ROOT = 8
+	NF_USER_ROOT = 8,
+	NF_SEEN = 16,             /* path tree: reached */
+	NF_FILLING = 32           /* path tree: reached on the level being filled */
 };
 
 static int starts_with(const char *s, size_t len, const char *p)
@@ -325,13 +331,12 @@ typedef struct pathctx {
 	const uint64_t *rb;
 	uint8_t *nflags;
 	mt_str_id code_name, sloppy_name;   /* 0 = absent from the snapshot */
-	uint32_t *lvl, *pen, *queue;
+	uint32_t *pen, *queue;
 } pathctx;
 
 static void pathctx_free(pathctx *c)
 {
 	free(c->nflags);
-	free(c->lvl);
 	free(c->pen);
 	free(c->queue);
 }
@@ -343,10 +348,9 @@ static int pathctx_init(pathctx *c, const mt_heap *h, const uint64_t *rb)
 	c->rb = rb;
 	size_t sz = (size_t)h->nnodes + 1;
 	c->nflags = calloc(sz, 1);
-	c->lvl = malloc(sz * sizeof *c->lvl);
 	c->pen = malloc(sz * sizeof *c->pen);
 	c->queue = malloc(sz * sizeof *c->queue);
-	if (!c->nflags || !c->lvl || !c->pen || !c->queue) {
+	if (!c->nflags || !c->pen || !c->queue) {
 		pathctx_free(c);
 		return MT_ENOMEM;
 	}
@@ -412,21 +416,32 @@ static uint32_t hop_penalty(const pathctx *c, uint32_t u, uint32_t e, uint32_t w
 }
 
 /*
- * Layered BFS from the queued sources: every node gets the smallest level
- * (hop count), and among its shortest paths the least total penalty (the
- * first found in queue/edge order on ties). A node's level is final before
- * it is expanded, so the penalty DP is exact. Only nodes with lvl NONE or
- * on the level being filled are touched. Stops after the level of @stop
+ * Layered BFS from the queued sources (one level): every node gets the
+ * smallest level (hop count), and among its shortest paths the least total
+ * penalty (the first found in queue/edge order on ties). A node's level is
+ * final before it is expanded, so the penalty DP is exact. The queue holds
+ * the levels one after the other; a node's flags say whether it is reached
+ * (NF_SEEN) and still on the level being filled (NF_FILLING), the only
+ * reached nodes touched again. Stops before expanding the level of @stop
  * (NONE = run to the end).
  */
 static uint32_t layered_bfs(pathctx *c, uint32_t head, uint32_t tail, uint32_t *path_edge, uint32_t stop)
 {
 	const mt_heap *h = c->h;
-	uint32_t *lvl = c->lvl, *pen = c->pen, *q = c->queue;
+	uint8_t *nf = c->nflags;
+	uint32_t *pen = c->pen, *q = c->queue;
+	uint32_t level = 0, level_end = tail;   /* [head, level_end): the level being expanded */
+	uint32_t stop_level = stop != NONE && (nf[stop] & NF_SEEN) ? 0 : NONE;
 	while (head < tail) {
-		uint32_t u = q[head++];
-		if (stop != NONE && lvl[stop] != NONE && lvl[u] >= lvl[stop])
+		if (head == level_end) {   /* the level filled becomes the one expanded */
+			for (uint32_t i = level_end; i < tail; i++)
+				nf[q[i]] &= (uint8_t)~NF_FILLING;
+			level++;
+			level_end = tail;
+		}
+		if (level >= stop_level)
 			break;
+		uint32_t u = q[head++];
 		if (head + 16 < tail)
 			__builtin_prefetch(&h->first_edge[q[head + 16]]);
 		if (head + 8 < tail) {
@@ -435,49 +450,56 @@ static uint32_t layered_bfs(pathctx *c, uint32_t head, uint32_t tail, uint32_t *
 			__builtin_prefetch(&h->edge_type[f]);
 			__builtin_prefetch(&c->rb[f >> 6]);
 		}
-		uint32_t next = lvl[u] + 1;
 		for (uint32_t e = h->first_edge[u]; e < h->first_edge[u + 1]; e++) {
 			if (!links(h, c->rb, e))
 				continue;
 			uint32_t w = h->edge_to[e];
-			if (w == 0 || (lvl[w] != NONE && lvl[w] != next))
+			uint8_t f = nf[w];
+			if (w == 0 || (f & (NF_SEEN | NF_FILLING)) == NF_SEEN)
 				continue;   /* no path runs through the synthetic root */
 			uint32_t p = sat_add_u32(pen[u], hop_penalty(c, u, e, w));
-			if (lvl[w] == NONE) {
-				lvl[w] = next;
+			if (!(f & NF_SEEN)) {
+				nf[w] = (uint8_t)(f | NF_SEEN | NF_FILLING);
 				pen[w] = p;
 				path_edge[w] = e;
 				q[tail++] = w;
+				if (w == stop)
+					stop_level = level + 1;
 			} else if (p < pen[w]) {
 				pen[w] = p;
 				path_edge[w] = e;
 			}
 		}
 	}
+	for (uint32_t i = level_end; i < tail; i++)
+		nf[q[i]] &= (uint8_t)~NF_FILLING;
 	return tail;
 }
 
-/* The whole path tree: user roots first, then node 0 for the rest. */
+static void path_reset(pathctx *c, uint32_t *path_edge)
+{
+	for (uint32_t v = 0; v < c->h->nnodes; v++) {
+		c->nflags[v] &= (uint8_t)~(NF_SEEN | NF_FILLING);
+		path_edge[v] = NONE;
+	}
+}
+
+/* The whole path tree: user roots first, then node 0 for the rest (whose
+ * levels are above every user root's, so the two passes never mix). */
 static void path_tree(pathctx *c, uint32_t *path_edge)
 {
 	const mt_heap *h = c->h;
 	uint32_t n = h->nnodes, tail = 0;
-	for (uint32_t v = 0; v < n; v++) {
-		c->lvl[v] = NONE;
-		path_edge[v] = NONE;
-	}
+	path_reset(c, path_edge);
 	for (uint32_t v = 0; v < n; v++)
 		if (c->nflags[v] & NF_USER_ROOT) {
-			c->lvl[v] = 0;
+			c->nflags[v] |= NF_SEEN;
 			c->pen[v] = 0;
 			c->queue[tail++] = v;
 		}
-	tail = layered_bfs(c, 0, tail, path_edge, NONE);
-	if (n && c->lvl[0] == NONE) {
-		/* levels above every user-root level (the queue is level-ordered,
-		 * its last node is the deepest), so the two passes never mix */
-		uint32_t base = tail ? c->lvl[c->queue[tail - 1]] + 1 : 0;
-		c->lvl[0] = base;
+	layered_bfs(c, 0, tail, path_edge, NONE);
+	if (n && !(c->nflags[0] & NF_SEEN)) {
+		c->nflags[0] |= NF_SEEN;
 		c->pen[0] = 0;
 		c->queue[0] = 0;
 		layered_bfs(c, 0, 1, path_edge, NONE);
@@ -487,12 +509,8 @@ static void path_tree(pathctx *c, uint32_t *path_edge)
 /* A path from node 0 alone to @target (for user roots), into @path_edge. */
 static void path_from_root(pathctx *c, uint32_t *path_edge, uint32_t target)
 {
-	const mt_heap *h = c->h;
-	for (uint32_t v = 0; v < h->nnodes; v++) {
-		c->lvl[v] = NONE;
-		path_edge[v] = NONE;
-	}
-	c->lvl[0] = 0;
+	path_reset(c, path_edge);
+	c->nflags[0] |= NF_SEEN;
 	c->pen[0] = 0;
 	c->queue[0] = 0;
 	layered_bfs(c, 0, 1, path_edge, target);
@@ -565,6 +583,47 @@ void mt_heap_doms_free(mt_heap_doms *d)
 	free(df);
 }
 
+/* edges from node 0 over the edges of @rb (BFS with the queue @q); NONE = not reached */
+static void bfs_distances(const mt_heap *h, const uint64_t *rb, uint32_t *dist, uint32_t *q)
+{
+	uint32_t head = 0, tail = 0, n = h->nnodes;
+	for (uint32_t v = 0; v < n; v++)
+		dist[v] = NONE;
+	dist[0] = 0;
+	q[tail++] = 0;
+	while (head < tail) {
+		uint32_t u = q[head++];
+		/* the edges of nodes dequeued soon: these loops wait on memory, not on work */
+		if (head + 16 < tail)
+			__builtin_prefetch(&h->first_edge[q[head + 16]]);
+		if (head + 8 < tail) {
+			uint32_t f = h->first_edge[q[head + 8]];
+			__builtin_prefetch(&h->edge_to[f]);
+			__builtin_prefetch(&rb[f >> 6]);
+		}
+		for (uint32_t e = h->first_edge[u]; e < h->first_edge[u + 1]; e++) {
+			uint32_t w = h->edge_to[e];
+			if (BIT(rb, e) && dist[w] == NONE) {
+				dist[w] = dist[u] + 1;
+				q[tail++] = w;
+			}
+		}
+	}
+}
+
+typedef struct dist_job {
+	const mt_heap *h;
+	const uint64_t *rb;
+	uint32_t *dist, *q;
+} dist_job;
+
+static void *dist_run(void *arg)
+{
+	dist_job *j = arg;
+	bfs_distances(j->h, j->rb, j->dist, j->q);
+	return NULL;
+}
+
 int mt_heap_dominators(mt_heap_doms **out, const mt_heap *h, mt_error *err)
 {
 	*out = NULL;
@@ -580,6 +639,9 @@ int mt_heap_dominators(mt_heap_doms **out, const mt_heap *h, mt_error *err)
 	struct doms_full *df = calloc(1, sizeof *df);
 	uint64_t *rb = retain_bits(h);
 	uint32_t *lidom = NULL, *q = NULL, k = 0;
+	dist_job dj = { NULL, NULL, NULL, NULL };
+	pthread_t dt;
+	int threaded = 0;
 	if (!df || !rb)
 		goto oom;
 	df->nnodes = n;
@@ -603,25 +665,48 @@ int mt_heap_dominators(mt_heap_doms **out, const mt_heap *h, mt_error *err)
 	free(lidom);
 	lidom = NULL;
 
-	/* the retainer-path tree (before the retained sizes: less memory at once) */
+	/* the retainer-path tree (before the retained sizes: less memory at once);
+	 * on a large graph the distances are found meanwhile on a second thread,
+	 * into arrays of their own (the DFS order is still needed) */
 	df->path_edge = malloc(sz * sizeof *df->path_edge);
 	if (!df->path_edge)
 		goto oom;
+	if (n >= mt_heap__dist_thread_min && n) {
+		dj.h = h;
+		dj.rb = rb;
+		dj.dist = malloc(sz * sizeof *dj.dist);
+		dj.q = malloc(sz * sizeof *dj.q);
+		threaded = dj.dist && dj.q && !pthread_create(&dt, NULL, dist_run, &dj);
+		if (!threaded) {
+			free(dj.dist);
+			free(dj.q);
+			dj.dist = dj.q = NULL;
+		}
+	}
+	int path_rc = 0;
 	if (n) {
 		pathctx c;
 		if (pathctx_init(&c, h, rb)) {
-			rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory computing retainer paths");
-			goto out;
+			path_rc = mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "out of memory computing retainer paths");
+		} else {
+			path_tree(&c, df->path_edge);
+			pathctx_free(&c);
 		}
-		path_tree(&c, df->path_edge);
-		pathctx_free(&c);
 	}
+	if (threaded) {
+		pthread_join(dt, NULL);
+		free(dj.q);
+		dj.q = NULL;
+	}
+	if ((rc = path_rc))
+		goto out;
 
 	/* retained sizes, bottom-up in reverse DFS order (a dominator is
 	 * numbered before what it dominates) */
 	d->retained = malloc(sz * sizeof *d->retained);
-	q = malloc(sz * sizeof *q);
-	if (!d->retained || !q)
+	if (!threaded)
+		q = malloc(sz * sizeof *q);
+	if (!d->retained || (!threaded && !q))
 		goto oom;
 	for (uint32_t v = 0; v < n; v++)
 		d->retained[v] = h->node_self[v];
@@ -632,30 +717,13 @@ int mt_heap_dominators(mt_heap_doms **out, const mt_heap *h, mt_error *err)
 	if (n)
 		d->retained[0] = sat_add_u64(d->retained[0], unreached);
 
-	/* distances: BFS from node 0 over the same edges (replacing the DFS order) */
-	if (n) {
-		uint32_t head = 0, tail = 0;
-		for (uint32_t v = 0; v < n; v++)
-			d->distance[v] = NONE;
-		d->distance[0] = 0;
-		q[tail++] = 0;
-		while (head < tail) {
-			uint32_t u = q[head++];
-			if (head + 16 < tail)
-				__builtin_prefetch(&h->first_edge[q[head + 16]]);
-			if (head + 8 < tail) {
-				uint32_t f = h->first_edge[q[head + 8]];
-				__builtin_prefetch(&h->edge_to[f]);
-				__builtin_prefetch(&rb[f >> 6]);
-			}
-			for (uint32_t e = h->first_edge[u]; e < h->first_edge[u + 1]; e++) {
-				uint32_t w = h->edge_to[e];
-				if (BIT(rb, e) && d->distance[w] == NONE) {
-					d->distance[w] = d->distance[u] + 1;
-					q[tail++] = w;
-				}
-			}
-		}
+	/* distances (replacing the DFS order) */
+	if (threaded) {
+		free(d->distance);
+		d->distance = dj.dist;
+		dj.dist = NULL;
+	} else if (n) {
+		bfs_distances(h, rb, d->distance, q);
 	}
 	*out = d;
 	df = NULL;
@@ -665,6 +733,7 @@ oom:
 out:
 	free(lidom);
 	free(q);
+	free(dj.dist);
 	free(rb);
 	if (df)
 		mt_heap_doms_free(&df->pub);

@@ -67,6 +67,9 @@ int mt_stream__plain_fd(const mt_stream *s, uint64_t *size);
 int mt_stream__seek(mt_stream *s, uint64_t off, mt_error *err);
 int mt_stream__open_at(mt_stream **out, int fd, uint64_t off, uint64_t end, mt_error *err);
 
+/* analysis/heap_dominators.c: graphs of this many nodes have their distances found on a second thread (tests lower it) */
+extern size_t mt_heap__dist_thread_min;
+
 /* 64-bit FNV-1a, used for deterministic colours and hashing. */
 static inline uint64_t mt_hash64(const void *data, size_t len)
 {

@@ -17,6 +17,7 @@
 #include "memtracer/memtracer.h"
 #include "memtracer/heap.h"
 #include "heap_testlib.h"
+#include "mt_internal.h"
 #include "testlib.h"
 
 #define NONE UINT32_MAX
@@ -934,6 +935,59 @@ static void test_heap_dominators__one_million_nodes(void)
 }
 
 
+/* NULL when @a (found on one thread) and @b (distances on a second thread) are the same */
+static const char *doms_diff(const mt_heap *h, const mt_heap_doms *a, const mt_heap_doms *b)
+{
+	size_t n = h->nnodes;
+	if (memcmp(a->idom, b->idom, n * sizeof *a->idom))
+		return "idom";
+	if (memcmp(a->retained, b->retained, n * sizeof *a->retained))
+		return "retained";
+	if (memcmp(a->distance, b->distance, n * sizeof *a->distance))
+		return "distance";
+	uint32_t pa[256], pb[256];
+	mt_error err = MT_ERROR_INIT;
+	for (uint32_t v = 0; v < h->nnodes; v += 1 + h->nnodes / 500) {
+		int la = mt_heap_retainer_path(h, a, v, pa, 256, &err), lb = mt_heap_retainer_path(h, b, v, pb, 256, &err);
+		if (la != lb || (la > 0 && memcmp(pa, pb, (size_t)(la < 256 ? la : 256) * sizeof *pa)))
+			return "retainer path";
+	}
+	return NULL;
+}
+
+/* the distances found beside the path tree on a second thread, as large graphs have them: the same */
+static void test_heap_dominators__distances_on_a_second_thread(void)
+{
+	rng_state = 99;
+	mt_heap *hs[64];
+	char names[64][64];
+	int nh = 0;
+	for (; nh < 40; nh++) {
+		uint32_t n = 5 + rnd(200);
+		hs[nh] = random_heap(n, rnd(n * 3 + 1));
+		snprintf(names[nh], sizeof names[0], "random graph %d", nh);
+	}
+	static const char *const real[] = { "final.heapsnapshot", "node-leak.heapsnapshot" };
+	for (int i = 0; i < 2; i++)
+		if ((hs[nh] = mt_t_heap_corpus(real[i])))
+			snprintf(names[nh++], sizeof names[0], "%s", real[i]);
+	for (int i = 0; i < nh; i++) {
+		size_t saved = mt_heap__dist_thread_min;
+		mt_heap__dist_thread_min = SIZE_MAX;
+		mt_heap_doms *a = doms_of(hs[i]);
+		mt_heap__dist_thread_min = 0;
+		mt_heap_doms *b = doms_of(hs[i]);
+		mt_heap__dist_thread_min = saved;
+		const char *diff = a && b ? doms_diff(hs[i], a, b) : "no result";
+		if (diff)
+			MT_FAIL_("%s: %s differs with the distances on a second thread", names[i], diff);
+		mt_heap_doms_free(a);
+		mt_heap_doms_free(b);
+		mt_heap_free(hs[i]);
+	}
+	printf("# %d graphs (%d real) agree\n", nh, nh - 40);
+}
+
 /* The path text of the first node named @re (of type @type) that is detached. */
 static int path_of(const mt_heap *h, const mt_heap_doms *d, const char *re, int type, int detached,
 	char *buf, size_t cap)
@@ -1065,6 +1119,7 @@ int main(void)
 	MT_RUN(test_heap_dominators__retainers_json_and_find);
 	MT_RUN(test_heap_dominators__random_graphs_match_brute_force);
 	MT_RUN(test_heap_dominators__one_million_nodes);
+	MT_RUN(test_heap_dominators__distances_on_a_second_thread);
 	MT_RUN(test_heap_dominators__chromium_snapshot);
 	MT_RUN(test_heap_dominators__node_snapshot);
 	MT_DONE();
