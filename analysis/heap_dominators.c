@@ -90,6 +90,23 @@ static uint64_t *retain_bits(const mt_heap *h)
 	return mt_heap__retain_bitmap(h);
 }
 
+/*
+ * The edges of the nodes a BFS dequeues soon (its queue @q, next at
+ * @head): these loops wait on memory, not on work.
+ */
+static inline void prefetch_queued(const mt_heap *h, const uint64_t *rb, const uint32_t *q, uint32_t head,
+	uint32_t tail)
+{
+	if (head + 16 < tail)
+		__builtin_prefetch(&h->first_edge[q[head + 16]]);
+	if (head + 8 < tail) {
+		uint32_t f = h->first_edge[q[head + 8]];
+		__builtin_prefetch(&h->edge_to[f]);
+		__builtin_prefetch(&h->edge_type[f]);
+		__builtin_prefetch(&rb[f >> 6]);
+	}
+}
+
 static inline int links(const mt_heap *h, const uint64_t *rb, uint32_t e)
 {
 	return BIT(rb, e) || h->edge_type[e] == MT_HE_SHORTCUT;
@@ -442,14 +459,7 @@ static uint32_t layered_bfs(pathctx *c, uint32_t head, uint32_t tail, uint32_t *
 		if (level >= stop_level)
 			break;
 		uint32_t u = q[head++];
-		if (head + 16 < tail)
-			__builtin_prefetch(&h->first_edge[q[head + 16]]);
-		if (head + 8 < tail) {
-			uint32_t f = h->first_edge[q[head + 8]];
-			__builtin_prefetch(&h->edge_to[f]);
-			__builtin_prefetch(&h->edge_type[f]);
-			__builtin_prefetch(&c->rb[f >> 6]);
-		}
+		prefetch_queued(h, c->rb, q, head, tail);
 		for (uint32_t e = h->first_edge[u]; e < h->first_edge[u + 1]; e++) {
 			if (!links(h, c->rb, e))
 				continue;
@@ -593,14 +603,7 @@ static void bfs_distances(const mt_heap *h, const uint64_t *rb, uint32_t *dist, 
 	q[tail++] = 0;
 	while (head < tail) {
 		uint32_t u = q[head++];
-		/* the edges of nodes dequeued soon: these loops wait on memory, not on work */
-		if (head + 16 < tail)
-			__builtin_prefetch(&h->first_edge[q[head + 16]]);
-		if (head + 8 < tail) {
-			uint32_t f = h->first_edge[q[head + 8]];
-			__builtin_prefetch(&h->edge_to[f]);
-			__builtin_prefetch(&rb[f >> 6]);
-		}
+		prefetch_queued(h, rb, q, head, tail);
 		for (uint32_t e = h->first_edge[u]; e < h->first_edge[u + 1]; e++) {
 			uint32_t w = h->edge_to[e];
 			if (BIT(rb, e) && dist[w] == NONE) {
