@@ -13,6 +13,8 @@ struct mt_findings {
 	mt_arena *arena;
 	mt_finding *items;
 	size_t n, cap;
+	const char **sum_key, **sum_json;   /* envelope members after "findings" */
+	size_t nsum, sumcap;
 };
 
 int mt_findings_new(mt_findings **out)
@@ -35,6 +37,8 @@ void mt_findings_free(mt_findings *fs)
 		return;
 	mt_arena_free(fs->arena);
 	free(fs->items);
+	free(fs->sum_key);
+	free(fs->sum_json);
 	free(fs);
 }
 
@@ -56,6 +60,27 @@ int mt_findings_add(mt_findings *fs, const mt_finding *f)
 	if (!c.kind || !c.root || !c.source || !c.detail || !c.json)
 		return MT_ENOMEM;
 	fs->items[fs->n++] = c;
+	return 0;
+}
+
+int mt_findings_set_summary(mt_findings *fs, const char *key, const char *json)
+{
+	const char *j = dup(fs->arena, json ? json : "null");
+	if (!j)
+		return MT_ENOMEM;
+	for (size_t i = 0; i < fs->nsum; i++)
+		if (!strcmp(fs->sum_key[i], key)) {
+			fs->sum_json[i] = j;
+			return 0;
+		}
+	size_t c1 = fs->sumcap, c2 = fs->sumcap;
+	const char *k = dup(fs->arena, key);
+	if (!k || mt_grow(&fs->sum_key, &c1, fs->nsum + 1, sizeof *fs->sum_key) ||
+	    mt_grow(&fs->sum_json, &c2, fs->nsum + 1, sizeof *fs->sum_json))
+		return MT_ENOMEM;
+	fs->sumcap = c1 < c2 ? c1 : c2;
+	fs->sum_key[fs->nsum] = k;
+	fs->sum_json[fs->nsum++] = j;
 	return 0;
 }
 
@@ -99,7 +124,15 @@ int mt_render_findings_json(const mt_findings *fs, mt_sink *out, mt_error *err)
 		mt_sink_puts(out, i ? ",\n" : "\n");
 		mt_sink_puts(out, fs->items[i].json);
 	}
-	mt_sink_puts(out, fs->n ? "\n]}\n" : "]}\n");
+	mt_sink_puts(out, fs->n ? "\n]" : "]");
+	for (size_t i = 0; i < fs->nsum; i++)
+	{
+		mt_sink_puts(out, ",\n\"");
+		mt_sink_puts(out, fs->sum_key[i]);
+		mt_sink_puts(out, "\":");
+		mt_sink_puts(out, fs->sum_json[i]);
+	}
+	mt_sink_puts(out, "}\n");
 	if (out->failed)
 		return mt_error_set(err, out->failed, MT_NO_OFFSET, "cannot write the output");
 	return 0;

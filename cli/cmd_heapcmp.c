@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "memtracer/heap_compare.h"
+#include "memtracer/json.h"
 
 /* Opens @path, which must be a heap snapshot (@role names it in the error); an exit code. */
 static int open_heap(const char *path, const char *role, const char *cmd, int strict, mt_heap **out)
@@ -32,6 +33,30 @@ static int open_heap(const char *path, const char *role, const char *cmd, int st
 	in.heap = NULL;
 	cli_input_free(&in);
 	return 0;
+}
+
+/* the totals behind the growth findings, as the "growth" member of the findings envelope */
+static int growth_summary(mt_findings *fs, const mt_heap_growth_stats *st, const char *target, const char *final,
+	mt_error *err)
+{
+	mt_jobj o;
+	mt_jobj_begin(&o);
+	mt_jobj_cstr(&o, "target", target);
+	mt_jobj_cstr(&o, "final", final);
+	mt_jobj_i64(&o, "candidates", st->candidates);
+	mt_jobj_i64(&o, "candidate_self", (int64_t)st->candidate_self);
+	mt_jobj_i64(&o, "kept", st->kept);
+	mt_jobj_i64(&o, "kept_self", (int64_t)st->kept_self);
+	mt_jobj_i64(&o, "detached_dom", st->detached_dom);
+	mt_jobj_i64(&o, "clusters", st->clusters);
+	mt_jobj_i64(&o, "engine_held", st->engine_held);
+	mt_jobj_i64(&o, "lone", st->lone);
+	mt_jobj_i64(&o, "unreachable", st->unreachable);
+	int rc = mt_jobj_end(&o);
+	if (!rc)
+		rc = mt_findings_set_summary(fs, "growth", (const char *)o.buf.data);
+	mt_jobj_free(&o);
+	return rc ? mt_error_set(err, rc, MT_NO_OFFSET, "out of memory") : 0;
 }
 
 int cli_heap_growth(mt_findings *fs, const char *baseline, const char *target, const char *final, int npos,
@@ -73,7 +98,7 @@ int cli_heap_growth(mt_findings *fs, const char *baseline, const char *target, c
 			rc = cli_fail(&err);
 		} else {
 			err.doing = "clustering growth";
-			if (mt_heap_growth(fs, &st, h, d, &fresh, final, &err))
+			if (mt_heap_growth(fs, &st, h, d, &fresh, final, &err) || growth_summary(fs, &st, target, final, &err))
 				rc = cli_fail(&err);
 			else if (!cli_quiet)
 				fprintf(stderr,

@@ -253,6 +253,16 @@ print("# got:", got)
 sys.exit(0 if got == [("growth", "onResize", 4, 40), ("growth", "archivedRows", 7, 35)] else 1)
 PY
 check "the toast (removed listener) is not reported" bash -c "! grep -qi toast '$work/out'"
+gj=$(sed -n 's/^new since baseline, alive in target and final: \([0-9]*\) nodes, self_size \([0-9]*\)$/"candidates":\1,"candidate_self":\2,/p' "$S8V/browser-growth.txt")
+check "the growth totals in the JSON envelope: $gj" python3 - "$work/out" "$gj" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+g = doc["growth"]
+want = json.loads("{" + sys.argv[2].rstrip(",") + "}")
+print("# growth:", g)
+sys.exit(0 if list(doc) == ["findings", "growth"] and all(g[k] == v for k, v in want.items())
+         and g["clusters"] == len(doc["findings"]) and g["final"].endswith("browser-final.heapsnapshot.gz") else 1)
+PY
 cp "$work/out" "$work/growth1"
 expect "leaks: three snapshots again" 0 -- "$BIN" leaks --json $B3
 check "three snapshots: same bytes twice" cmp -s "$work/out" "$work/growth1"

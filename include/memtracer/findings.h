@@ -45,7 +45,14 @@ const mt_finding *mt_findings_get(const mt_findings *fs, uint32_t i);
 /* Orders by score (desc), then kind, root, source (deterministic). */
 void mt_findings_sort(mt_findings *fs);
 
-/* {"findings":[<json>,...]} and a newline. */
+/*
+ * A member of the envelope beside "findings" (@key plain ASCII, @json
+ * already JSON: the totals a detector saw, e.g. "growth"); set again, the
+ * key's value is replaced. Members follow "findings" in the order first set.
+ */
+int mt_findings_set_summary(mt_findings *fs, const char *key, const char *json);
+
+/* {"findings":[<json>,...]} (then the summary members) and a newline. */
 int mt_render_findings_json(const mt_findings *fs, mt_sink *out, mt_error *err);
 
 /* A readable table: rank, kind, count, bytes, root, detail, source. */

@@ -270,6 +270,24 @@ static void test_analysis__findings_order_and_json(void)
 	CHECK_OK(mt_render_findings_json(fs, &s, &err));
 	CHECK(strncmp(b.data, "{\"findings\":[\n{\"kind\":\"blocked-goroutines\",\"root\":\"main.a<\\/script>\",\"count\":10,"
 		"\"stack\":[\"runtime.gopark\",\"main.wait\"]}", 100) == 0);
+	CHECK(strcmp(b.data + b.len - 3, "]}\n") == 0);
+	mt_membuf_free(&b);
+	/* summary members after the findings, in the order first set, a key set again replaced */
+	CHECK_OK(mt_findings_set_summary(fs, "growth", "{\"candidates\":1}"));
+	CHECK_OK(mt_findings_set_summary(fs, "other", "[]"));
+	CHECK_OK(mt_findings_set_summary(fs, "growth", "{\"candidates\":2}"));
+	b = (mt_membuf){ 0 };
+	s = mt_sink_membuf(&b);
+	CHECK_OK(mt_render_findings_json(fs, &s, &err));
+	CHECK(strstr(b.data, "\n],\n\"growth\":{\"candidates\":2},\n\"other\":[]}\n") != NULL);
+	mt_membuf_free(&b);
+	mt_findings_free(fs);
+	CHECK_OK(mt_findings_new(&fs));
+	CHECK_OK(mt_findings_set_summary(fs, "growth", "{}"));
+	b = (mt_membuf){ 0 };
+	s = mt_sink_membuf(&b);
+	CHECK_OK(mt_render_findings_json(fs, &s, &err));
+	CHECK_EQ_S(b.data, "{\"findings\":[],\n\"growth\":{}}\n");
 	mt_membuf_free(&b);
 	mt_findings_free(fs);
 }
