@@ -25,6 +25,9 @@ typedef struct cli_opt {
 	const char *def;       /* default shown in help, or NULL */
 } cli_opt;
 
+/* The -o/--output option row most commands share, writing to @var (a const char *). */
+#define CLI_OPT_OUTPUT(var) { "output", 'o', OPT_STR, &(var), "FILE", "write to FILE ('-' = standard output)", "-" }
+
 typedef struct cli_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);

@@ -81,7 +81,7 @@ int cmd_dominators(int argc, char **argv)
 		{ "json", 0, OPT_FLAG, &json, NULL,
 		  "print {\"rows\":[{\"id\",\"name\",\"type\",\"self\",\"retained\",\"distance\"}]}", NULL },
 		{ "synthetic", 0, OPT_FLAG, &synthetic, NULL, "also list synthetic nodes (GC root categories)", NULL },
-		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
+		CLI_OPT_OUTPUT(outp),
 		{ 0 },
 	};
 	char **pos = argv; /* cli_parse moves the positional arguments to the front */
@@ -125,7 +125,7 @@ int cmd_retainers(int argc, char **argv)
 		{ "max", 0, OPT_U32, &max, "N", "at most N matches (0 = all)", "20" },
 		{ "json", 0, OPT_FLAG, &json, NULL,
 		  "print {\"matches\":[{\"id\",\"name\",\"type\",\"retained\",\"path\":[...],\"text\"}]}", NULL },
-		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
+		CLI_OPT_OUTPUT(outp),
 		{ 0 },
 	};
 	char **pos = argv; /* cli_parse moves the positional arguments to the front */

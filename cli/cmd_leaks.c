@@ -87,7 +87,7 @@ int cmd_leaks(int argc, char **argv)
 		{ "final", 0, OPT_STR, &final, "FILE",
 		  "heap snapshots: after going back; objects new in --target and alive here are growth", NULL },
 		{ "nodecount", 'n', OPT_U32, &nrows, "N", "report only the first N findings (0 = all)", "0" },
-		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
+		CLI_OPT_OUTPUT(outp),
 		{ "strict", 0, OPT_FLAG, &strict, NULL, "treat reader warnings as errors", NULL },
 		{ 0 },
 	};
@@ -182,7 +182,7 @@ int cmd_diff(int argc, char **argv)
 		{ "json", 0, OPT_FLAG, &json, NULL,
 		  "JSON: the top table of NEW - BASE, or {\"kind\":\"goroutine-diff\"|\"heap-diff\",\"rows\":[...]}", NULL },
 		{ "nodecount", 'n', OPT_U32, &nrows, "N", "profiles: show only the first N rows (0 = all)", "0" },
-		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
+		CLI_OPT_OUTPUT(outp),
 		SEL_OPTIONS(s),
 		{ 0 },
 	};

@@ -111,7 +111,7 @@ int cmd_top(int argc, char **argv)
 		  NULL },
 		{ "nodecount", 'n', OPT_U32, &nrows, "N", "show only the first N rows (0 = all)", XSTR(MT_DEFAULT_TOP_ROWS) },
 		{ "granularity", 0, OPT_STR, &gran, "G", "functions, files or lines", "functions" },
-		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
+		CLI_OPT_OUTPUT(outp),
 		SEL_OPTIONS(s),
 		{ 0 },
 	};
@@ -436,7 +436,7 @@ int cmd_convert(int argc, char **argv)
 		{ "to", 0, OPT_STR, &to, "FMT", "folded, pprof or json; any other value is a TIME, the end of the --from window",
 		  "from -o's extension, else folded" },
 		{ "format", 0, OPT_STR, &format, "FMT", "same as --to", NULL },
-		{ "output", 'o', OPT_STR, &outp, "FILE", "write to FILE ('-' = standard output)", "-" },
+		CLI_OPT_OUTPUT(outp),
 		{ "no-gzip", 0, OPT_FLAG, &no_gzip, NULL, "write pprof uncompressed", NULL },
 		SEL_OPTIONS(s),
 		{ 0 },
