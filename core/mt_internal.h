@@ -66,6 +66,13 @@ static inline int64_t mt_sat_add(int64_t a, int64_t b)
 int mt_stream__plain_fd(const mt_stream *s, uint64_t *size);
 int mt_stream__seek(mt_stream *s, uint64_t off, mt_error *err);
 int mt_stream__open_at(mt_stream **out, int fd, uint64_t off, uint64_t end, mt_error *err);
+/*
+ * gzip files of at least this many bytes are inflated on a second thread
+ * (a ring of four 1 MB slots), handing out the same bytes and errors;
+ * tests set 0 to reach it on small files and SIZE_MAX to turn it off.
+ */
+extern size_t mt_stream__inflate_thread_min;
+int mt_stream__inflating_thread(const mt_stream *s);   /* 1 when @s has that thread */
 
 /* analysis/heap_dominators.c: graphs of this many nodes have their distances found on a second thread (tests lower it) */
 extern size_t mt_heap__dist_thread_min;

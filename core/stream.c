@@ -4,9 +4,16 @@
  * Used by readers that must not hold a whole dump in memory. gzip is
  * recognised by its magic (RFC 1952); multi-member files are inflated
  * member after member; a stream that ends inside a member is MT_ETRUNC.
+ * A gzip file of 1 MB or more is inflated on a second thread into a ring
+ * of four 1 MB slots while the reader parses: the same bytes and the same
+ * errors (the truncation message, which counts the bytes handed out, is
+ * written when the reader gets there); on corrupt data the thread holds
+ * back the output of the failing inflate call, so the error never comes
+ * later than on one thread.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +25,22 @@
 
 #define RAW_CHUNK ((size_t)1 << 20)
 #define PEEK_MAX ((size_t)64 << 10)
+#define ZSLOT ((size_t)1 << 20)   /* inflated bytes per slot of the inflating thread's ring */
+#define NZSLOTS 4
+
+/* a gzip file of this many (compressed) bytes is inflated on a second thread (tests change it) */
+size_t mt_stream__inflate_thread_min = (size_t)1 << 20;
+
+/* what the inflating thread hands over: bytes, or the end (EOF or an error) */
+typedef struct zslot {
+	uint8_t *data;
+	size_t len;
+	int end;                 /* no bytes: the end of the input (code 0) or an error */
+	int code;
+	mt_error err;            /* the error, as one thread would have set it */
+	int trunc;               /* the input ended inside a member, at compressed offset trunc_off */
+	uint64_t trunc_off;
+} zslot;
 
 struct mt_stream {
 	int fd, owns_fd;
@@ -31,6 +54,16 @@ struct mt_stream {
 	uint8_t *peek;           /* inflated read-ahead */
 	size_t peek_len, peek_pos;
 	uint64_t off;            /* inflated bytes handed out */
+
+	/* gzip inflated on a second thread: it alone touches raw and zs then */
+	int threaded;
+	pthread_t thr;
+	pthread_mutex_t mu;      /* nfull, wr, rd and stop, signalled on cv (both ways) */
+	pthread_cond_t cv;
+	int stop;
+	zslot slot[NZSLOTS];
+	unsigned rd, wr, nfull;  /* ring: slot[rd] is the next to hand out */
+	size_t slot_pos;         /* bytes of slot[rd] handed out */
 };
 
 /* read(2), or pread(2) at the stream's own position for a positional stream */
@@ -71,8 +104,13 @@ static int fill_raw(mt_stream *s, mt_error *err)
  * read-ahead chunk is used up (no second copy). */
 #define DIRECT_MIN ((size_t)64 << 10)
 
-/* inflated (or raw) bytes into buf */
-static int pull(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *err)
+/*
+ * Inflated (or raw) bytes into buf. When @trunc_off is given (the
+ * inflating thread), an input that ends inside a member sets it and
+ * returns MT_ETRUNC without a message: the message counts the bytes handed
+ * out, which the reading side writes when it gets there.
+ */
+static int pull_direct(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *err, uint64_t *trunc_off)
 {
 	*got = 0;
 	if (!s->gzip && !s->raw_eof && s->raw_pos == s->raw_len && cap >= DIRECT_MIN) {
@@ -125,6 +163,10 @@ static int pull(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *e
 		}
 		if (s->raw_pos == s->raw_len && s->raw_eof && err && !err->code)
 			err->doing = "inflating gzip";
+		if (s->raw_pos == s->raw_len && s->raw_eof && trunc_off) {
+			*trunc_off = s->raw_off + s->raw_len;
+			return MT_ETRUNC;
+		}
 		if (s->raw_pos == s->raw_len && s->raw_eof)
 			return mt_error_set(err, MT_ETRUNC, s->raw_off + s->raw_len,
 				"expected more gzip data, found the end of the file (compressed offset; %llu bytes inflated)",
@@ -146,6 +188,107 @@ static int pull(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *e
 				s->zs.msg ? s->zs.msg : "inflate failed");
 	}
 	return 0;
+}
+
+static void *inflater(void *arg)
+{
+	mt_stream *s = arg;
+	for (int end = 0; !end;) {
+		pthread_mutex_lock(&s->mu);
+		while (s->nfull == NZSLOTS && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		int stop = s->stop;
+		pthread_mutex_unlock(&s->mu);
+		if (stop)
+			break;
+		zslot *sl = &s->slot[s->wr];
+		size_t got = 0;
+		sl->err = (mt_error)MT_ERROR_INIT;
+		sl->len = 0;
+		sl->trunc = 0;
+		sl->code = pull_direct(s, sl->data, ZSLOT, &got, &sl->err, &sl->trunc_off);
+		if (sl->code == MT_ETRUNC && !sl->err.code)
+			sl->trunc = 1;
+		sl->len = sl->code ? 0 : got;
+		end = sl->end = sl->code || !got;
+		pthread_mutex_lock(&s->mu);
+		s->wr = (s->wr + 1) % NZSLOTS;
+		s->nfull++;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+	return NULL;
+}
+
+/* the next bytes from the inflating thread's ring, or its end, as one thread would have given them */
+static int pull_threaded(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *err)
+{
+	*got = 0;
+	pthread_mutex_lock(&s->mu);
+	while (!s->nfull)
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	zslot *sl = &s->slot[s->rd];
+	if (!sl->end) {
+		size_t n = sl->len - s->slot_pos < cap ? sl->len - s->slot_pos : cap;
+		memcpy(buf, sl->data + s->slot_pos, n);
+		s->slot_pos += n;
+		*got = n;
+		if (s->slot_pos == sl->len) {
+			s->slot_pos = 0;
+			pthread_mutex_lock(&s->mu);
+			s->rd = (s->rd + 1) % NZSLOTS;
+			s->nfull--;
+			pthread_cond_broadcast(&s->cv);
+			pthread_mutex_unlock(&s->mu);
+		}
+		return 0;
+	}
+	if (!sl->code)
+		return 0; /* EOF (the slot stays: every later call says so too) */
+	if (err && !err->code && (sl->trunc || sl->err.doing))
+		err->doing = "inflating gzip";
+	if (sl->trunc)
+		return mt_error_set(err, MT_ETRUNC, sl->trunc_off,
+			"expected more gzip data, found the end of the file (compressed offset; %llu bytes inflated)",
+			(unsigned long long)(s->off + s->peek_len));
+	return mt_error_set(err, sl->code, sl->err.offset, "%s", sl->err.msg);
+}
+
+static int pull(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_error *err)
+{
+	if (s->threaded)
+		return pull_threaded(s, buf, cap, got, err);
+	return pull_direct(s, buf, cap, got, err, NULL);
+}
+
+/* large gzip files: the inflating thread and its ring (nothing happens when it cannot start) */
+static void start_inflater(mt_stream *s)
+{
+	struct stat st;
+	if (fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < mt_stream__inflate_thread_min)
+		return;
+	for (int i = 0; i < NZSLOTS; i++)
+		if (!(s->slot[i].data = malloc(ZSLOT)))
+			goto fail;
+	if (pthread_mutex_init(&s->mu, NULL))
+		goto fail;
+	if (pthread_cond_init(&s->cv, NULL)) {
+		pthread_mutex_destroy(&s->mu);
+		goto fail;
+	}
+	if (pthread_create(&s->thr, NULL, inflater, s)) {
+		pthread_cond_destroy(&s->cv);
+		pthread_mutex_destroy(&s->mu);
+		goto fail;
+	}
+	s->threaded = 1;
+	return;
+fail:
+	for (int i = 0; i < NZSLOTS; i++) {
+		free(s->slot[i].data);
+		s->slot[i].data = NULL;
+	}
 }
 
 int mt_stream_open(mt_stream **out, const char *path, mt_error *err)
@@ -188,6 +331,7 @@ int mt_stream_open(mt_stream **out, const char *path, mt_error *err)
 			return mt_error_set(err, MT_ENOMEM, MT_NO_OFFSET, "cannot initialise zlib");
 		}
 		s->gzip = 1;
+		start_inflater(s);
 	}
 	/* read ahead for peeking */
 	while (s->peek_len < PEEK_MAX) {
@@ -240,6 +384,11 @@ int mt_stream_is_gzip(const mt_stream *s)
 	return s->gzip;
 }
 
+int mt_stream__inflating_thread(const mt_stream *s)
+{
+	return s->threaded;
+}
+
 int mt_stream__plain_fd(const mt_stream *s, uint64_t *size)
 {
 	struct stat st;
@@ -282,6 +431,17 @@ void mt_stream_close(mt_stream *s)
 {
 	if (!s)
 		return;
+	if (s->threaded) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = 1;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->thr, NULL);
+		pthread_cond_destroy(&s->cv);
+		pthread_mutex_destroy(&s->mu);
+		for (int i = 0; i < NZSLOTS; i++)
+			free(s->slot[i].data);
+	}
 	if (s->gzip)
 		inflateEnd(&s->zs);
 	if (s->owns_fd && s->fd >= 0)

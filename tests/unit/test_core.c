@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include "memtracer/memtracer.h"
+#include "mt_internal.h"
 #include "reader.h"
 #include "testlib.h"
 
@@ -252,6 +253,103 @@ static void test_core__stream_lines_plain_and_gzip(void)
 	free(gzbuf);
 }
 
+/* everything a stream hands out, and how it ends */
+typedef struct stream_result {
+	int open_rc, rc, threaded;
+	uint64_t len, hash;
+	mt_error err;
+} stream_result;
+
+static void read_whole(const char *path, size_t chunk, size_t thread_min, stream_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->err = (mt_error)MT_ERROR_INIT;
+	r->hash = 1469598103934665603ULL;
+	size_t saved = mt_stream__inflate_thread_min;
+	mt_stream__inflate_thread_min = thread_min;
+	mt_stream *s = NULL;
+	r->open_rc = mt_stream_open(&s, path, &r->err);
+	mt_stream__inflate_thread_min = saved;
+	if (r->open_rc)
+		return;
+	r->threaded = mt_stream__inflating_thread(s);
+	uint8_t *buf = malloc(chunk);
+	size_t got;
+	while ((r->rc = mt_stream_read(s, buf, chunk, &got, &r->err)) == 0 && got) {
+		for (size_t i = 0; i < got; i++)
+			r->hash = (r->hash ^ buf[i]) * 1099511628211ULL;
+		r->len += got;
+	}
+	free(buf);
+	mt_stream_close(s);
+}
+
+/*
+ * Large gzip files are inflated on a second thread: the same bytes and the
+ * same end (EOF, or the same error at the same offset) as on one thread,
+ * for one and several members, padding, truncation, corruption and
+ * trailing bytes (on corrupt data, no more bytes before the error).
+ */
+static void test_core__gzip_on_a_second_thread(void)
+{
+	char path[] = "/tmp/mt-gzthr-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	close(fd);
+	size_t cap = 12 << 20, len = 0;
+	char *text = malloc(cap);
+	for (int i = 0; len + 64 < cap && i < 400000; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%d,%d,%x,%d\n", i, i * 7 % 1000, i * 2654435761u, i % 13);
+	gzFile g = gzopen(path, "wb");
+	gzwrite(g, text, (unsigned)len);
+	gzclose(g);
+	FILE *f = fopen(path, "rb");
+	uint8_t *gz = malloc(cap);
+	size_t glen = fread(gz, 1, cap, f);
+	fclose(f);
+	CHECK(glen > (1 << 20));
+	uint8_t *v = malloc(2 * glen + 64);
+	int variants = 0, errors = 0;
+	for (int k = 0; k < 8; k++) {
+		size_t vlen = glen;
+		memcpy(v, gz, glen);
+		switch (k) {
+		case 1: memcpy(v + glen, gz, glen); vlen = 2 * glen; break;               /* two members */
+		case 2: memset(v + glen, 0, 16); memcpy(v + glen + 16, gz, glen); vlen = 2 * glen + 16; break;
+		case 3: vlen = glen / 10; break;                                         /* cut inside */
+		case 4: vlen = glen / 2 + 3; break;
+		case 5: vlen = glen - 1; break;
+		case 6: v[glen / 2] ^= 0x55; break;                                      /* corrupt */
+		case 7: memcpy(v + glen, "xyz", 3); vlen = glen + 3; break;              /* trailing bytes */
+		}
+		write_file(path, v, vlen);
+		for (int c = 0; c < 2; c++) {
+			size_t chunk = c ? (1 << 20) + 7 : 4096;
+			stream_result one, two;
+			read_whole(path, chunk, SIZE_MAX, &one);
+			read_whole(path, chunk, 0, &two);
+			CHECK(!one.threaded && two.threaded);
+			/* corrupt data: the thread holds back what the failing inflate call made (up to 1 MB),
+			 * one thread what the caller's buffer held of it: the error comes no later */
+			int held = k == 6 && two.len <= one.len;
+			if (one.open_rc != two.open_rc || one.rc != two.rc || (!held && (one.len != two.len || one.hash != two.hash)) ||
+			    one.err.code != two.err.code || one.err.offset != two.err.offset ||
+			    strcmp(one.err.msg, two.err.msg) || (one.err.doing == NULL) != (two.err.doing == NULL))
+				MT_FAIL_("variant %d, chunk %zu: one thread rc %d/%d %llu bytes \"%s\", two: rc %d/%d %llu bytes \"%s\"",
+					k, chunk, one.open_rc, one.rc, (unsigned long long)one.len, one.err.msg, two.open_rc, two.rc,
+					(unsigned long long)two.len, two.err.msg);
+			errors += one.rc != 0 || one.open_rc != 0;
+			variants++;
+		}
+	}
+	printf("# %d reads agree, %d of them errors\n", variants, errors);
+	CHECK(errors >= 8);
+	unlink(path);
+	free(text);
+	free(gz);
+	free(v);
+}
+
 int main(void)
 {
 	MT_RUN(test_core__strtab_interns_once);
@@ -262,5 +360,6 @@ int main(void)
 	MT_RUN(test_core__outfile_is_atomic);
 	MT_RUN(test_core__json_escaping);
 	MT_RUN(test_core__stream_lines_plain_and_gzip);
+	MT_RUN(test_core__gzip_on_a_second_thread);
 	MT_DONE();
 }
