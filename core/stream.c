@@ -170,7 +170,7 @@ static int pull_direct(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_e
 		if (s->raw_pos == s->raw_len && s->raw_eof)
 			return mt_error_set(err, MT_ETRUNC, s->raw_off + s->raw_len,
 				"expected more gzip data, found the end of the file (compressed offset; %llu bytes inflated)",
-				(unsigned long long)(s->off + s->peek_len));
+				(unsigned long long)(s->off + s->peek_len - s->peek_pos));
 		s->zs.next_in = s->raw + s->raw_pos;
 		s->zs.avail_in = (uInt)(s->raw_len - s->raw_pos);
 		s->zs.next_out = buf;
@@ -251,7 +251,7 @@ static int pull_threaded(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt
 	if (sl->trunc)
 		return mt_error_set(err, MT_ETRUNC, sl->trunc_off,
 			"expected more gzip data, found the end of the file (compressed offset; %llu bytes inflated)",
-			(unsigned long long)(s->off + s->peek_len));
+			(unsigned long long)(s->off + s->peek_len - s->peek_pos));
 	return mt_error_set(err, sl->code, sl->err.offset, "%s", sl->err.msg);
 }
 
