@@ -66,19 +66,31 @@ struct mt_stream {
 	size_t slot_pos;         /* bytes of slot[rd] handed out */
 };
 
-/* read(2), or pread(2) at the stream's own position for a positional stream */
-static ssize_t raw_read(mt_stream *s, uint8_t *buf, size_t cap)
+/*
+ * read(2), or pread(2) at the stream's own position for a positional
+ * stream, again after a signal: 0 with the count in *@n (0 marks the end
+ * of the input), or MT_EIO.
+ */
+static int raw_read(mt_stream *s, uint8_t *buf, size_t cap, size_t *n, mt_error *err)
 {
-	if (!s->positional)
-		return read(s->fd, buf, cap);
-	if (s->pos_off >= s->pos_end)
+	if (s->positional) {   /* never past its end */
+		uint64_t left = s->pos_off < s->pos_end ? s->pos_end - s->pos_off : 0;
+		if (cap > left)
+			cap = (size_t)left;
+	}
+	for (;;) {
+		ssize_t k = !cap ? 0 : s->positional ? pread(s->fd, buf, cap, (off_t)s->pos_off) : read(s->fd, buf, cap);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "cannot read: %s", strerror(errno));
+		if (s->positional)
+			s->pos_off += (uint64_t)k;
+		if (k == 0)
+			s->raw_eof = 1;
+		*n = (size_t)k;
 		return 0;
-	if (cap > s->pos_end - s->pos_off)
-		cap = (size_t)(s->pos_end - s->pos_off);
-	ssize_t n = pread(s->fd, buf, cap, (off_t)s->pos_off);
-	if (n > 0)
-		s->pos_off += (uint64_t)n;
-	return n;
+	}
 }
 
 static int fill_raw(mt_stream *s, mt_error *err)
@@ -87,17 +99,7 @@ static int fill_raw(mt_stream *s, mt_error *err)
 		return 0;
 	s->raw_off += s->raw_len;
 	s->raw_len = s->raw_pos = 0;
-	for (;;) {
-		ssize_t n = raw_read(s, s->raw, RAW_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "cannot read: %s", strerror(errno));
-		if (n == 0)
-			s->raw_eof = 1;
-		s->raw_len = (size_t)n;
-		return 0;
-	}
+	return raw_read(s, s->raw, RAW_CHUNK, &s->raw_len, err);
 }
 
 /* A plain file is read straight into a caller's buffer this big once the
@@ -114,19 +116,12 @@ static int pull_direct(mt_stream *s, uint8_t *buf, size_t cap, size_t *got, mt_e
 {
 	*got = 0;
 	if (!s->gzip && !s->raw_eof && s->raw_pos == s->raw_len && cap >= DIRECT_MIN) {
-		for (;;) {
-			ssize_t n = raw_read(s, buf, cap);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return mt_error_set(err, MT_EIO, MT_NO_OFFSET, "cannot read: %s", strerror(errno));
-			if (n == 0)
-				s->raw_eof = 1;
-			s->raw_off += s->raw_len + (size_t)n;
+		int rc = raw_read(s, buf, cap, got, err);
+		if (!rc) {
+			s->raw_off += s->raw_len + *got;
 			s->raw_len = s->raw_pos = 0;
-			*got = (size_t)n;
-			return 0;
 		}
+		return rc;
 	}
 	while (*got == 0) {
 		int rc = fill_raw(s, err);
