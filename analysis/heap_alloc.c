@@ -27,14 +27,7 @@ static int cmp_idmap(const void *a, const void *b)
 /* The trace node index with id @id, or UINT32_MAX. */
 static uint32_t find_id(const idmap *m, uint32_t n, uint32_t id)
 {
-	uint32_t lo = 0, hi = n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (m[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = MT_LOWER_BOUND(m, n, .id, id);
 	return lo < n && m[lo].id == id ? m[lo].index : UINT32_MAX;
 }
 

@@ -46,14 +46,7 @@ int mt_heap_ids_has(const mt_heap_ids *s, uint32_t id)
 {
 	if (!s)
 		return 0;
-	uint32_t lo = 0, hi = s->n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (s->id[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = MT_LOWER_BOUND(s->id, s->n, , id);
 	return lo < s->n && s->id[lo] == id;
 }
 

@@ -207,14 +207,7 @@ static int captured(const hl *c, uint32_t closure, cntv *cap)
 /* Detached DOM nodes whose trees' paths run through @closure (c->holds is sorted and merged). */
 static uint32_t held_detached(const hl *c, uint32_t closure)
 {
-	size_t lo = 0, hi = c->nholds;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->holds[mid].closure < closure)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = MT_LOWER_BOUND(c->holds, c->nholds, .closure, closure);
 	return lo < c->nholds && c->holds[lo].closure == closure ? c->holds[lo].nodes : 0;
 }
 
@@ -671,14 +664,7 @@ static int collections(hl *c, uint32_t **buf, size_t *cap)
 			if (t != MT_HE_CONTEXT && t != MT_HE_PROPERTY)
 				continue;
 			uint32_t w = h->edge_to[e];
-			size_t lo = 0, hi = ncs; /* cs is in node order */
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-				if (cs[mid].node < w)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
+			size_t lo = MT_LOWER_BOUND(cs, ncs, .node, w); /* cs is in node order */
 			if (lo == ncs || cs[lo].node != w)
 				continue;
 			int rank = t == MT_HE_CONTEXT ? 2 : (h->node_type[u] == MT_HN_OBJECT && !name_starts(h, u, "system /")) ? 1 : 0;

@@ -61,14 +61,7 @@ static int edge_named(const mt_heap *h, uint32_t e, const char *name)
 /* The first non-weak edge of node 0 into @node, or HL_NONE (c->kids: sorted by target, then edge). */
 static uint32_t kid_edge(const hl *c, uint32_t node)
 {
-	size_t lo = 0, hi = c->nkids;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->kids[mid].node < node)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = MT_LOWER_BOUND(c->kids, c->nkids, .node, node);
 	return lo < c->nkids && c->kids[lo].node == node ? c->kids[lo].edge : HL_NONE;
 }
 

@@ -77,6 +77,25 @@ int mt_stream__inflating_thread(const mt_stream *s);   /* 1 when @s has that thr
 /* analysis/heap_dominators.c: graphs of this many nodes have their distances found on a second thread (tests lower it) */
 extern size_t mt_heap__dist_thread_min;
 
+/*
+ * MT_LOWER_BOUND(arr, n, member, key): the index of the first of the @n
+ * elements of @arr, sorted by "arr[i] member", whose key is not below
+ * @key (@n when none). @member names the field (".id") or is left empty
+ * for an array of plain keys.
+ */
+#define MT_LOWER_BOUND(arr, n, member, key)                              \
+	__extension__({                                                      \
+		size_t lo_ = 0, hi_ = (n);                                       \
+		while (lo_ < hi_) {                                              \
+			size_t mid_ = lo_ + (hi_ - lo_) / 2;                         \
+			if ((arr)[mid_] member < (key))                              \
+				lo_ = mid_ + 1;                                          \
+			else                                                         \
+				hi_ = mid_;                                              \
+		}                                                                \
+		lo_;                                                             \
+	})
+
 /* 64-bit FNV-1a, used for deterministic colours and hashing. */
 static inline uint64_t mt_hash64(const void *data, size_t len)
 {

@@ -696,14 +696,7 @@ static int64_t idmap_find(const idmap *m, uint64_t id)
 			return (int64_t)m->dense[id] - 1;
 		return -1;
 	}
-	size_t lo = 0, hi = m->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->sorted[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = MT_LOWER_BOUND(m->sorted, m->n, .id, id);
 	if (lo < m->n && m->sorted[lo].id == id)
 		return m->sorted[lo].idx;
 	return -1;

@@ -860,14 +860,7 @@ static int build_index(rd *r)
 /* node index of @id, or UINT32_MAX */
 static uint32_t find_id(const rd *r, uint64_t id)
 {
-	uint32_t lo = 0, hi = r->nidx;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (r->idx[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = MT_LOWER_BOUND(r->idx, r->nidx, .id, id);
 	return lo < r->nidx && r->idx[lo].id == id ? r->idx[lo].node : UINT32_MAX;
 }
 
