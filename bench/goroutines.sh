@@ -77,18 +77,8 @@ if [ "$SKIP_PEERS" != 1 ]; then
 	[ -n "$PP" ] || log "panicparse not found (Debian: apt-get install panicparse); peer runs skipped"
 fi
 
-if [ -n "${MEMTRACER:-}" ]; then
-	MT=$MEMTRACER
-else
-	MT=$BUILD_DIR/cli/memtracer
-	if [ ! -d "$BUILD_DIR" ]; then
-		log "configuring $BUILD_DIR (release)"
-		meson setup "$BUILD_DIR" "$ROOT" -Dbuildtype=release >/dev/null
-	fi
-	log "building memtracer in $BUILD_DIR"
-	meson compile -C "$BUILD_DIR" >/dev/null || die "build failed (meson compile -C $BUILD_DIR)"
-fi
-[ -x "$MT" ] || die "no memtracer binary at $MT"
+. "$BENCH/lib.sh"
+bench_memtracer
 if "$MT" leaks --help >/dev/null 2>&1; then
 	MT_CMD=(leaks --json)
 else

@@ -43,15 +43,8 @@ die() { log "jfr.sh: $*"; exit 1; }
 command -v java >/dev/null && command -v javac >/dev/null || die "needs a JDK (java, javac; 17 or later)"
 JFR_TOOL=$(command -v jfr || true)
 
-if [ -n "${MEMTRACER:-}" ]; then
-	MT=$MEMTRACER
-else
-	MT=$BUILD_DIR/cli/memtracer
-	[ -d "$BUILD_DIR" ] || meson setup "$BUILD_DIR" "$ROOT" -Dbuildtype=release >/dev/null
-	log "building memtracer in $BUILD_DIR"
-	meson compile -C "$BUILD_DIR" >/dev/null || die "build failed (meson compile -C $BUILD_DIR)"
-fi
-[ -x "$MT" ] || die "no memtracer binary at $MT"
+. "$BENCH/lib.sh"
+bench_memtracer
 
 mkdir -p "$DIR/classes"
 REC=$DIR/big.jfr

@@ -50,18 +50,8 @@ if [ ! -x "$TIME" ]; then
 fi
 command -v python3 >/dev/null || die "needs python3"
 
-if [ -n "${MEMTRACER:-}" ]; then
-	MT=$MEMTRACER
-else
-	MT=$BUILD_DIR/cli/memtracer
-	if [ ! -d "$BUILD_DIR" ]; then
-		log "configuring $BUILD_DIR (release)"
-		meson setup "$BUILD_DIR" "$ROOT" -Dbuildtype=release >/dev/null
-	fi
-	log "building memtracer in $BUILD_DIR"
-	meson compile -C "$BUILD_DIR" >/dev/null || die "build failed (meson compile -C $BUILD_DIR)"
-fi
-[ -x "$MT" ] || die "no memtracer binary at $MT"
+. "$BENCH/lib.sh"
+bench_memtracer
 
 FG=${FLAMEGRAPH_PL:-$(command -v flamegraph.pl || true)}
 if [ -n "$FG" ] && [ ! -r "$FG" ]; then

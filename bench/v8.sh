@@ -49,15 +49,8 @@ die() { log "v8.sh: $*"; exit 1; }
 [ -x "$TIME" ] || die "needs GNU time at $TIME (Debian/Ubuntu: apt-get install time)"
 command -v node >/dev/null || die "needs node (>= 20)"
 
-if [ -n "${MEMTRACER:-}" ]; then
-	MT=$MEMTRACER
-else
-	MT=$BUILD_DIR/cli/memtracer
-	[ -d "$BUILD_DIR" ] || meson setup "$BUILD_DIR" "$ROOT" -Dbuildtype=release >/dev/null
-	log "building memtracer in $BUILD_DIR"
-	meson compile -C "$BUILD_DIR" >/dev/null || die "build failed (meson compile -C $BUILD_DIR)"
-fi
-[ -x "$MT" ] || die "no memtracer binary at $MT"
+. "$BENCH/lib.sh"
+bench_memtracer
 
 MEMLAB_JS=$MEMLAB_DIR/node_modules/@memlab/cli/bin/memlab.js
 if [ "$SKIP_PEERS" != 1 ] && [ ! -f "$MEMLAB_JS" ]; then
