@@ -1503,9 +1503,7 @@ static int job_take(rd *r, const mt_vj_tok *t, int *taken)
 	}
 	if (ok && p_to.any && p_to.max / nf >= h->nnodes)
 		ok = 0;
-	mt_vj_mark m;
-	mt_vj__mark(r->j, &m);
-	int rc = ok ? mt_vj__skip_array(r->j, &m, last->close_off) : 0;
+	int rc = ok ? mt_vj__skip_array(r->j, last->close_off) : 0;
 	if (!ok || rc) {
 		r->job = NULL;
 		job_free(jb);
@@ -1555,9 +1553,7 @@ static int job_take_strings(rd *r, const mt_vj_tok *t, int *taken)
 	jb->running = 0;
 	int rc = 0;
 	if (jb->edges_taken && jb->str_ok && jb->str_off == t->off && mt_strtab_count(h->strings) == 1) {
-		mt_vj_mark m;
-		mt_vj__mark(r->j, &m);
-		if (!(rc = mt_vj__skip_array(r->j, &m, jb->str_close))) {
+		if (!(rc = mt_vj__skip_array(r->j, jb->str_close))) {
 			mt_strtab_free(h->strings);
 			h->strings = jb->strtab;
 			free(r->smap);

@@ -712,35 +712,16 @@ static int reposition(mt_vj *j, uint64_t off)
 	return 0;
 }
 
-void mt_vj__mark(const mt_vj *j, mt_vj_mark *m)
+int mt_vj__skip_array(mt_vj *j, uint64_t close_off)
 {
-	m->off = j->base + j->pos;
-	m->depth = j->depth;
-	m->state = j->state;
-}
-
-int mt_vj__rewind(mt_vj *j, const mt_vj_mark *m)
-{
-	if (m->depth == 0 || m->depth > j->stack_cap)
-		return mt_error_set(j->err, MT_EINVAL, m->off, "expected a mark inside an array");
-	int rc = reposition(j, m->off);
-	if (rc)
-		return rc;
-	j->depth = m->depth;
-	j->stack[m->depth - 1] = 'a';
-	j->state = m->state;
-	return 0;
-}
-
-int mt_vj__skip_array(mt_vj *j, const mt_vj_mark *m, uint64_t close_off)
-{
-	if (m->depth == 0 || m->depth > j->stack_cap || close_off < m->off)
-		return mt_error_set(j->err, MT_EINVAL, close_off, "expected a mark inside an array");
+	uint64_t at = j->base + j->pos;
+	if (j->depth == 0 || j->stack[j->depth - 1] != 'a' || j->state != ST_ARR_FIRST || close_off < at)
+		return mt_error_set(j->err, MT_EINVAL, close_off, "expected to be right after an array's '['");
 	int rc = reposition(j, close_off + 1);
 	if (rc)
 		return rc;
 	j->close_off = close_off;
-	j->depth = m->depth - 1;
+	j->depth--;
 	after_value(j);
 	return 0;
 }

@@ -120,22 +120,13 @@ int mt_vj_skip(mt_vj *j, const mt_vj_tok *first, uint64_t *nelems);
 int mt_vj_uints(mt_vj *j, uint64_t *vals, uint64_t *offs, size_t cap, size_t *n, int *closed);
 
 /*
- * A place right after an array's '[' (mt_vj__mark), for reading the array
- * elsewhere (another parser on the same bytes): mt_vj__skip_array then
- * continues after the array's ']' at @close_off, as if it had been read;
- * mt_vj__rewind returns to the mark to read the array here after all.
- * The input must be in memory or a plain file (mt_stream__plain_fd).
+ * Right after an array's '[' that another parser read (on the same bytes):
+ * continues after the array's ']' at @close_off, as if it had been read
+ * here. The input must be in memory or a plain file (mt_stream__plain_fd).
  */
-typedef struct mt_vj_mark {
-	uint64_t off;
-	uint32_t depth;
-	int state;
-} mt_vj_mark;
-void mt_vj__mark(const mt_vj *j, mt_vj_mark *m);
+int mt_vj__skip_array(mt_vj *j, uint64_t close_off);
 /* A parser started on the middle of an array: at the start of an element. */
 int mt_vj__enter_array(mt_vj *j);
-int mt_vj__rewind(mt_vj *j, const mt_vj_mark *m);
-int mt_vj__skip_array(mt_vj *j, const mt_vj_mark *m, uint64_t close_off);
 
 /* Input offset of the next unread byte. */
 static inline uint64_t mt_vj_offset(const mt_vj *j)
