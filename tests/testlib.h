@@ -13,12 +13,19 @@
 static int mt_t_failed __attribute__((unused)), mt_t_run __attribute__((unused));
 static const char *mt_t_current __attribute__((unused));
 
-#define MT_FAIL_(...)                                                         \
+/* records a failure and goes on (for helpers that return a value) */
+#define MT_RECORD_FAIL_(...)                                                  \
 	do {                                                                      \
 		fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, mt_t_current);   \
 		fprintf(stderr, __VA_ARGS__);                                         \
 		fputc('\n', stderr);                                                  \
 		mt_t_failed++;                                                        \
+	} while (0)
+
+/* records a failure and leaves the test */
+#define MT_FAIL_(...)                                                         \
+	do {                                                                      \
+		MT_RECORD_FAIL_(__VA_ARGS__);                                         \
 		return;                                                               \
 	} while (0)
 

@@ -25,15 +25,6 @@
 #include "parsers/v8_json.h"
 #include "testlib.h"
 
-/* a failure in a function that returns a value: recorded, and the function goes on */
-#define FAIL_ON(...)                                                          \
-	do {                                                                      \
-		fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, mt_t_current);   \
-		fprintf(stderr, __VA_ARGS__);                                         \
-		fputc('\n', stderr);                                                  \
-		mt_t_failed++;                                                        \
-	} while (0)
-
 enum { ONE_THREAD, MEMORY, CHUNKED, FILE_MODE, NMODES };
 static const char *const mode_name[NMODES] = { "one thread", "memory", "chunked", "file" };
 
@@ -145,7 +136,7 @@ static unsigned check_agree(const char *what, const uint8_t *data, size_t len, i
 	result ref, got;
 	read_as(ONE_THREAD, data, len, &ref);
 	if (ref.seen)
-		FAIL_ON("%s: one thread started a second one (%u)", what, ref.seen);
+		MT_RECORD_FAIL_("%s: one thread started a second one (%u)", what, ref.seen);
 	unsigned common = ~0u;
 	for (int mode = MEMORY; mode < 2 * NMODES; mode++) {
 		if (mode == NMODES)   /* again, the second piece always left to the main thread */
@@ -156,18 +147,18 @@ static unsigned check_agree(const char *what, const uint8_t *data, size_t len, i
 		read_as(mode % NMODES, data, len, &got);
 		mt_heap__thread_steals = 1;
 		if (mode >= NMODES && (got.seen & MT_HEAP_PAR_STOLEN))
-			FAIL_ON("%s: the thread took the second piece though told not to", what);
+			MT_RECORD_FAIL_("%s: the thread took the second piece though told not to", what);
 		/* split or stolen, whichever happened, counts as one */
 		common &= got.seen | (got.seen & (MT_HEAP_PAR_SPLIT | MT_HEAP_PAR_STOLEN) ?
 			MT_HEAP_PAR_SPLIT | MT_HEAP_PAR_STOLEN : 0);
 		if (got.rc != ref.rc || got.err.code != ref.err.code || got.err.offset != ref.err.offset ||
 		    strcmp(got.err.msg, ref.err.msg) || (ref.err.doing == NULL) != (got.err.doing == NULL) ||
 		    (ref.err.doing && strcmp(ref.err.doing, got.err.doing)))
-			FAIL_ON("%s, %s: rc %d byte %llu \"%s\", one thread: rc %d byte %llu \"%s\"", what, mode_name[mode % NMODES],
+			MT_RECORD_FAIL_("%s, %s: rc %d byte %llu \"%s\", one thread: rc %d byte %llu \"%s\"", what, mode_name[mode % NMODES],
 				got.rc, (unsigned long long)got.err.offset, got.err.msg, ref.rc,
 				(unsigned long long)ref.err.offset, ref.err.msg);
 		else if (!ref.rc && (!got.h || heap_diff(ref.h, got.h)))
-			FAIL_ON("%s, %s: %s", what, mode_name[mode % NMODES], got.h ? heap_diff(ref.h, got.h) : "no heap");
+			MT_RECORD_FAIL_("%s, %s: %s", what, mode_name[mode % NMODES], got.h ? heap_diff(ref.h, got.h) : "no heap");
 		result_free(&got);
 	}
 	result_free(&ref);
@@ -206,7 +197,7 @@ static int check_dir(const char *dir, int expect_valid)
 		if (expect_valid) {
 			unsigned want = MT_HEAP_PAR_STARTED | MT_HEAP_PAR_EDGES | MT_HEAP_PAR_STRINGS;
 			if ((seen & want) != want || (seen & (MT_HEAP_PAR_SPLIT | MT_HEAP_PAR_STOLEN)) == 0)
-				FAIL_ON("%s: read on two threads did only %#x", names[i], seen);
+				MT_RECORD_FAIL_("%s: read on two threads did only %#x", names[i], seen);
 			printf("# %s: %zu bytes, two threads agree\n", names[i], len);
 		}
 		free(data);
